@@ -7,13 +7,14 @@ Docs: https://ddpm-course.github.io/ddpm_course/sampling.html.md"""
 # %% auto #0
 __all__ = ['SamplingError', 'check_guidance', 'prepare_context', 'guided_eps', 'check_shape', 'model_device', 'predict_x0', 'ddpm_step', 'ddpm_sample', 'GaussianOptimalEps', 'save_gif', 'animate', 'sampling_panel', 'check_steps', 'trailing_timesteps', 'logsnr_timesteps', 'ddim_step', 'ddim_sample', 'dpm_sample']
 
-# %% ../nbs/04_sampling.ipynb #36469415
+# %% ../nbs/04_sampling.ipynb #599e8760
 import math
+from pathlib import Path
 import torch
 from .schedule import NoiseSchedule
 from .unet import as_context
 
-# %% ../nbs/04_sampling.ipynb #2a1e568a
+# %% ../nbs/04_sampling.ipynb #486fc65a
 class SamplingError(ValueError):
     "Bad sampler arguments, or a model whose output is not finite."
 
@@ -62,7 +63,7 @@ def model_device(model):
     try: return next(model.parameters()).device
     except (AttributeError, StopIteration): return torch.device('cpu')
 
-# %% ../nbs/04_sampling.ipynb #27fbd2ad
+# %% ../nbs/04_sampling.ipynb #0c789062
 def predict_x0(schedule:NoiseSchedule, x:torch.Tensor, t:int, eps:torch.Tensor) -> torch.Tensor:
     "x̂₀ = (x_t − sqrt(1 − ᾱ_t) ε̂) / sqrt(ᾱ_t): the clean image implied by a noise prediction at step t."
     return (x - schedule.sqrt_one_minus_alpha_bars[t].item() * eps) / schedule.sqrt_alpha_bars[t].item()
@@ -81,7 +82,7 @@ def ddpm_step(schedule:NoiseSchedule,
     var = beta if variance == 'beta' else schedule.posterior_variance[t].item()
     return mean + math.sqrt(var) * noise
 
-# %% ../nbs/04_sampling.ipynb #f2890e92
+# %% ../nbs/04_sampling.ipynb #253f5c71
 @torch.inference_mode()
 def ddpm_sample(model, # a noise predictor `model(x_t, t, c) -> ε̂`
                 schedule:NoiseSchedule,
@@ -121,7 +122,7 @@ def ddpm_sample(model, # a noise predictor `model(x_t, t, c) -> ε̂`
     if record: return images, {t: torch.cat(v) for t, v in sorted(frames.items(), reverse=True)}
     return images
 
-# %% ../nbs/04_sampling.ipynb #1f13d554
+# %% ../nbs/04_sampling.ipynb #743125ef
 class GaussianOptimalEps:
     "The exact noise predictor for data x0 ~ N(mu, s²) per pixel: a test oracle for samplers."
     def __init__(self, schedule:NoiseSchedule, mu:torch.Tensor, s:torch.Tensor):
@@ -130,7 +131,7 @@ class GaussianOptimalEps:
         ab = self.schedule.alpha_bars.to(x.device)[t].reshape(-1, *[1] * (x.ndim - 1)).to(x.dtype)
         return (1 - ab).sqrt() * (x - ab.sqrt() * self.mu) / (ab * self.s ** 2 + 1 - ab)
 
-# %% ../nbs/04_sampling.ipynb #c2bdb3a3
+# %% ../nbs/04_sampling.ipynb #6dad2bf7
 def save_gif(frames:list, # image batches [N, C, H, W] (uint8 or float in [-1, 1]), one per frame
              path, # where to write the GIF
              nrow:int=None, # images per row in each frame
@@ -168,7 +169,7 @@ def animate(frames:list, nrow:int=None, titles:list=None, interval:int=100, scal
     plt.close(fig)
     return anim
 
-# %% ../nbs/04_sampling.ipynb #18c4de70
+# %% ../nbs/04_sampling.ipynb #860a8efe
 def sampling_panel(model, schedule:NoiseSchedule, n:int=8, class_names=None):
     "An ipywidgets panel (digit, guidance, seed, steps) that samples `n` images live."
     import ipywidgets as W
@@ -197,10 +198,10 @@ def sampling_panel(model, schedule:NoiseSchedule, n:int=8, class_names=None):
     generate()
     return panel
 
-# %% ../nbs/05_fast_sampling.ipynb #2a8204af
+# %% ../nbs/05_fast_sampling.ipynb #edfaa091
 import numpy as np
 
-# %% ../nbs/05_fast_sampling.ipynb #ab6de7c9
+# %% ../nbs/05_fast_sampling.ipynb #95538cd9
 def check_steps(steps, T:int) -> int:
     "`steps` as an int in 1 … T, else a `SamplingError` naming the allowed range."
     if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or not 1 <= steps <= T:
@@ -219,7 +220,7 @@ def logsnr_timesteps(schedule:NoiseSchedule, steps:int) -> list:
     targets = np.linspace(lam[-1], lam[0], steps)
     return sorted({int(np.abs(lam - l).argmin()) for l in targets}, reverse=True)
 
-# %% ../nbs/05_fast_sampling.ipynb #846fbe0d
+# %% ../nbs/05_fast_sampling.ipynb #88067c43
 def ddim_step(schedule:NoiseSchedule,
               x:torch.Tensor, # x_t
               t:int, # the current step
@@ -236,7 +237,7 @@ def ddim_step(schedule:NoiseSchedule,
     x = math.sqrt(ab_s) * x0 + math.sqrt(max(1 - ab_s - sigma ** 2, 0.0)) * eps
     return x + sigma * noise if sigma > 0 and noise is not None else x
 
-# %% ../nbs/05_fast_sampling.ipynb #cd9e298e
+# %% ../nbs/05_fast_sampling.ipynb #0fbe82d5
 def _sample_loop(model, schedule, shape, context, guidance, generator, batch_size, device, run):
     "Shared checks and chunking of the fast samplers: `run(x, c, w, gen, device)` samples one chunk."
     shape = check_shape(model, shape)
@@ -264,7 +265,8 @@ def ddim_sample(model, # a noise predictor `model(x_t, t, c) -> ε̂`
                 generator:torch.Generator=None,
                 batch_size:int=None, # generate at most this many images at once
                 device=None, # default: the model's device
-                x_T:torch.Tensor=None): # start from this noise instead of drawing it
+                x_T:torch.Tensor=None, # start from this noise instead of drawing it
+                callback=None): # called as callback(t, x, x0_hat) after each step
     "Draw images with DDIM over `steps` trailing time steps; returns images in [-1, 1]."
     steps = check_steps(steps, schedule.T)
     if not (isinstance(eta, (int, float)) and 0 <= eta <= 1): raise SamplingError(f"eta: expected a number in [0, 1], got {eta!r}")
@@ -275,11 +277,13 @@ def ddim_sample(model, # a noise predictor `model(x_t, t, c) -> ε̂`
             s = ts[i + 1] if i + 1 < len(ts) else -1
             eps = guided_eps(model, x, torch.full((len(x),), t, device=x.device, dtype=torch.long), c, w)
             noise = torch.randn(x.shape, generator=generator, device=x.device) if eta > 0 and s >= 0 else None
+            x_prev = x
             x = ddim_step(schedule, x, t, s, eps, eta, noise)
+            if callback is not None: callback(t, x, predict_x0(schedule, x_prev, t, eps))
         return x
     return _sample_loop(model, schedule, shape, context, guidance, generator, batch_size, device, run)
 
-# %% ../nbs/05_fast_sampling.ipynb #ff62c26d
+# %% ../nbs/05_fast_sampling.ipynb #979c9cc0
 @torch.inference_mode()
 def dpm_sample(model, # a noise predictor `model(x_t, t, c) -> ε̂`
                schedule:NoiseSchedule,
@@ -290,7 +294,8 @@ def dpm_sample(model, # a noise predictor `model(x_t, t, c) -> ε̂`
                generator:torch.Generator=None,
                batch_size:int=None, # generate at most this many images at once
                device=None, # default: the model's device
-               x_T:torch.Tensor=None): # start from this noise instead of drawing it
+               x_T:torch.Tensor=None, # start from this noise instead of drawing it
+               callback=None): # called as callback(t, x, x0_hat) after each step
     "Draw images with DPM-Solver++(2M) (Lu et al. 2022) in `steps` network calls; deterministic given x_T."
     steps = check_steps(steps, schedule.T)
     ts = logsnr_timesteps(schedule, steps)
@@ -304,6 +309,7 @@ def dpm_sample(model, # a noise predictor `model(x_t, t, c) -> ε̂`
         for i, t in enumerate(ts):
             eps = guided_eps(model, x, torch.full((len(x),), t, device=x.device, dtype=torch.long), c, w)
             x0 = predict_x0(schedule, x, t, eps)
+            if callback is not None: callback(t, x, x0)
             if i == len(ts) - 1: return x0                      # to noise level zero: x = x̂₀
             s = ts[i + 1]
             h = lam(s) - lam(t)

@@ -7,11 +7,11 @@ Docs: https://ddpm-course.github.io/ddpm_course/forward.html.md"""
 # %% auto #0
 __all__ = ['NoiseSchedule', 'at', 'check_moments', 'q_step', 'forward_widget']
 
-# %% ../nbs/01_forward.ipynb #28f46d21
+# %% ../nbs/01_forward.ipynb #4348f590
 import math
 import torch
 
-# %% ../nbs/01_forward.ipynb #688bab65
+# %% ../nbs/01_forward.ipynb #a3959ef9
 class NoiseSchedule:
     "A DDPM noise schedule: `betas[t]` for t = 0 … T-1 and everything derived from them, in float64."
     def __init__(self,
@@ -22,6 +22,7 @@ class NoiseSchedule:
         if betas.ndim != 1 or len(betas) < 1: raise ValueError(f"betas: expected a 1-D sequence of length T ≥ 1, got shape {tuple(betas.shape)}")
         if not torch.isfinite(betas).all() or (betas <= 0).any() or (betas >= 1).any():
             raise ValueError(f"betas: every value must lie in the open interval (0, 1), got min {betas.min().item():.3g}, max {betas.max().item():.3g}")
+        if betas[0] < 1e-15: raise ValueError(f"betas: the first value must be at least 1e-15, or 1 − ᾱ_0 rounds to 0 in float64; got {betas[0].item():.3g}")
         self.kind, self.params = kind, params
         self.betas = betas
         self.alphas = 1 - betas
@@ -40,7 +41,7 @@ class NoiseSchedule:
         "The signal-to-noise ratio ᾱ_t / (1 - ᾱ_t) at each step."
         return self.alpha_bars / (1 - self.alpha_bars)
 
-# %% ../nbs/01_forward.ipynb #1f387f6d
+# %% ../nbs/01_forward.ipynb #da616d6e
 def _check_T(T):
     if isinstance(T, bool) or not isinstance(T, int) or T < 1: raise ValueError(f"T: expected a positive integer number of steps, got {T!r}")
 
@@ -52,7 +53,7 @@ def _linear(cls, T:int, beta_start:float=1e-4, beta_end:float=0.02):
     return cls(torch.linspace(beta_start, beta_end, T, dtype=torch.float64), 'linear', beta_start=beta_start, beta_end=beta_end)
 NoiseSchedule.linear = _linear
 
-# %% ../nbs/01_forward.ipynb #76c442dd
+# %% ../nbs/01_forward.ipynb #154dc1a1
 @classmethod
 def _cosine(cls, T:int, s:float=0.008, max_beta:float=0.999):
     "The cosine schedule of Nichol & Dhariwal 2021 (betas clipped at `max_beta`)."
@@ -64,7 +65,7 @@ def _cosine(cls, T:int, s:float=0.008, max_beta:float=0.999):
     return cls(torch.tensor(betas, dtype=torch.float64).clamp_min(1e-12), 'cosine', s=s, max_beta=max_beta)
 NoiseSchedule.cosine = _cosine
 
-# %% ../nbs/01_forward.ipynb #8ad6322c
+# %% ../nbs/01_forward.ipynb #e37d7599
 def _to_config(self) -> dict:
     "A JSON-able description from which `NoiseSchedule.from_config` rebuilds this schedule."
     if self.kind in ('linear', 'cosine'): return dict(kind=self.kind, T=self.T, **self.params)
@@ -82,7 +83,7 @@ def _from_config(cls, config:dict):
     raise ValueError(f"schedule config: unknown kind {kind!r}; expected 'linear', 'cosine' or 'custom'")
 NoiseSchedule.to_config, NoiseSchedule.from_config = _to_config, _from_config
 
-# %% ../nbs/01_forward.ipynb #653d8139
+# %% ../nbs/01_forward.ipynb #2e1eacbe
 def at(values:torch.Tensor, # a schedule array, float64 [T]
        t:torch.Tensor, # int64 time steps [N]
        x:torch.Tensor): # the batch [N, ...] to broadcast over (gives dtype and device)
@@ -108,7 +109,7 @@ def _q_sample(self, x0:torch.Tensor, # clean images [N, C, H, W]
     return at(self.sqrt_alpha_bars, t, x0) * x0 + at(self.sqrt_one_minus_alpha_bars, t, x0) * noise
 NoiseSchedule.check_t, NoiseSchedule.q_sample = _check_t, _q_sample
 
-# %% ../nbs/01_forward.ipynb #ba42e580
+# %% ../nbs/01_forward.ipynb #b5b96dc9
 def check_moments(samples:torch.Tensor, mean:float, var:float, z:float=5.0):
     "Assert that `samples` (1-D) have this `mean` and `var` within `z` standard errors."
     n = len(samples)
@@ -117,13 +118,13 @@ def check_moments(samples:torch.Tensor, mean:float, var:float, z:float=5.0):
     assert abs(m - mean) < z * se_m, f"mean {m:.5f} differs from {mean:.5f} by more than {z} standard errors ({se_m:.2g})"
     assert abs(v - var) < z * se_v, f"variance {v:.5f} differs from {var:.5f} by more than {z} standard errors ({se_v:.2g})"
 
-# %% ../nbs/01_forward.ipynb #1091471c
+# %% ../nbs/01_forward.ipynb #8a014883
 def q_step(schedule:NoiseSchedule, x_prev:torch.Tensor, t:int, noise:torch.Tensor):
     "One forward step x_{t-1} → x_t: `sqrt(1 - β_t) * x_prev + sqrt(β_t) * noise`."
     b = schedule.betas[t].item()
     return math.sqrt(1 - b) * x_prev + math.sqrt(b) * noise
 
-# %% ../nbs/01_forward.ipynb #1474bc7f
+# %% ../nbs/01_forward.ipynb #931d3cd5
 def forward_widget(x0:torch.Tensor, # one image [C, H, W] in [-1, 1]
                    T:int=1000, seed:int=0):
     "An ipywidgets panel: a slider over t and a schedule toggle that redraw q(x_t | x_0) live."

@@ -8,40 +8,41 @@ Docs: https://ddpm-course.github.io/ddpm_course/unet.html.md"""
 __all__ = ['ResidualConvBlock', 'UnetDown', 'UnetUp', 'EmbedFC', 'sinusoidal_embedding', 'as_context', 'ContextUnet',
            'count_parameters', 'shape_table']
 
-# %% ../nbs/02_unet.ipynb #94a75143
+# %% ../nbs/02_unet.ipynb #367be88c
 import math
 import torch
 from torch import nn
 import torch.nn.functional as F
 
-# %% ../nbs/02_unet.ipynb #398e5116
+# %% ../nbs/02_unet.ipynb #923448d9
 def _norm(channels:int): return nn.GroupNorm(math.gcd(8, channels), channels)
 
 class ResidualConvBlock(nn.Module):
     "Two 3×3 conv → GroupNorm → GELU layers with a residual connection (a 1×1 projection when channels change)."
     def __init__(self, in_ch:int, out_ch:int):
         super().__init__()
-        self.conv1 = nn.Sequential(nn.Conv2d(in_ch, out_ch, 3, padding=1), _norm(out_ch), nn.GELU())
-        self.conv2 = nn.Sequential(nn.Conv2d(out_ch, out_ch, 3, padding=1), _norm(out_ch), nn.GELU())
+        self.conv1 = nn.Sequential(nn.Conv2d(in_ch, out_ch, 3, padding=1, bias=False), _norm(out_ch), nn.GELU())
+        self.conv2 = nn.Sequential(nn.Conv2d(out_ch, out_ch, 3, padding=1, bias=False), _norm(out_ch), nn.GELU())
         self.skip = nn.Conv2d(in_ch, out_ch, 1) if in_ch != out_ch else nn.Identity()
     def forward(self, x): return (self.conv2(self.conv1(x)) + self.skip(x)) / math.sqrt(2)
 
-# %% ../nbs/02_unet.ipynb #af84819a
+# %% ../nbs/02_unet.ipynb #c3f6159d
 class UnetDown(nn.Module):
-    "Two residual blocks, then 2× downsampling."
-    def __init__(self, in_ch:int, out_ch:int):
+    "`n_blocks` residual blocks, then 2× downsampling."
+    def __init__(self, in_ch:int, out_ch:int, n_blocks:int=2):
         super().__init__()
-        self.layers = nn.Sequential(ResidualConvBlock(in_ch, out_ch), ResidualConvBlock(out_ch, out_ch), nn.MaxPool2d(2))
+        blocks = [ResidualConvBlock(in_ch if i == 0 else out_ch, out_ch) for i in range(n_blocks)]
+        self.layers = nn.Sequential(*blocks, nn.MaxPool2d(2))
     def forward(self, x): return self.layers(x)
 
 class UnetUp(nn.Module):
-    "Concatenate the skip connection, upsample 2× with a transposed conv, then two residual blocks."
-    def __init__(self, in_ch:int, out_ch:int):
+    "Concatenate the skip connection, upsample 2× with a transposed conv, then `n_blocks` residual blocks."
+    def __init__(self, in_ch:int, out_ch:int, n_blocks:int=2):
         super().__init__()
-        self.layers = nn.Sequential(nn.ConvTranspose2d(in_ch, out_ch, 2, 2), ResidualConvBlock(out_ch, out_ch), ResidualConvBlock(out_ch, out_ch))
+        self.layers = nn.Sequential(nn.ConvTranspose2d(in_ch, out_ch, 2, 2), *[ResidualConvBlock(out_ch, out_ch) for _ in range(n_blocks)])
     def forward(self, x, skip): return self.layers(torch.cat([x, skip], 1))
 
-# %% ../nbs/02_unet.ipynb #85b501e0
+# %% ../nbs/02_unet.ipynb #2bd2466d
 class EmbedFC(nn.Module):
     "A two-layer MLP from a vector to one value per channel, shaped `[N, out, 1, 1]` to broadcast over feature maps."
     def __init__(self, in_dim:int, out_dim:int):
@@ -58,7 +59,7 @@ def sinusoidal_embedding(t:torch.Tensor, # int64 time steps [N]
     args = t.float()[:, None] * freqs[None]
     return torch.cat([args.sin(), args.cos()], 1)
 
-# %% ../nbs/02_unet.ipynb #98c10c9a
+# %% ../nbs/02_unet.ipynb #478dc487
 def as_context(c, # None, int64 class indices [N], or float vectors [N, n_classes]
                n_classes:int, # number of classes the model knows
                n:int, # batch size
@@ -79,7 +80,7 @@ def as_context(c, # None, int64 class indices [N], or float vectors [N, n_classe
     if not torch.isfinite(c).all(): raise ValueError("c: context vectors contain NaN or inf")
     return c.to(dtype)
 
-# %% ../nbs/02_unet.ipynb #87acccc1
+# %% ../nbs/02_unet.ipynb #505337cc
 class ContextUnet(nn.Module):
     "The course's noise predictor `model(x_t, t, c) -> ε̂`: a UNet with added time and multiplied context embeddings."
     def __init__(self,
@@ -87,26 +88,27 @@ class ContextUnet(nn.Module):
                  n_feat:int=64, # channels at the first level (the second has 2·n_feat)
                  n_classes:int=10, # length of the context vector
                  image_size=28, # H (= W), or (H, W); each divisible by 4 and at least 8
-                 timesteps:int=1000): # T: accepted time steps are 0 … T-1
+                 timesteps:int=1000, # T: accepted time steps are 0 … T-1
+                 n_blocks:int=2): # residual blocks per down/up level (2 as in the DeepLearning.AI course)
         super().__init__()
         h, w = (image_size, image_size) if isinstance(image_size, int) else tuple(image_size)
         if h % 4 or w % 4 or h < 8 or w < 8:
             raise ValueError(f"image_size: this UNet halves the size twice, so H and W must be multiples of 4 and at "
                              f"least 8 (e.g. 16, 28, 32); got {image_size}")
-        for name, v in (('in_channels', in_channels), ('n_feat', n_feat), ('n_classes', n_classes), ('timesteps', timesteps)):
+        for name, v in (('in_channels', in_channels), ('n_feat', n_feat), ('n_classes', n_classes), ('timesteps', timesteps), ('n_blocks', n_blocks)):
             if isinstance(v, bool) or not isinstance(v, int) or v < 1: raise ValueError(f"{name}: expected a positive integer, got {v!r}")
-        self.config = dict(in_channels=in_channels, n_feat=n_feat, n_classes=n_classes, image_size=[h, w], timesteps=timesteps)
+        self.config = dict(in_channels=in_channels, n_feat=n_feat, n_classes=n_classes, image_size=[h, w], timesteps=timesteps, n_blocks=n_blocks)
         self.in_channels, self.n_feat, self.n_classes, self.image_size, self.timesteps = in_channels, n_feat, n_classes, (h, w), timesteps
         self.init_conv = ResidualConvBlock(in_channels, n_feat)
-        self.down1 = UnetDown(n_feat, n_feat)
-        self.down2 = UnetDown(n_feat, 2 * n_feat)
+        self.down1 = UnetDown(n_feat, n_feat, n_blocks)
+        self.down2 = UnetDown(n_feat, 2 * n_feat, n_blocks)
         self.to_vec = nn.Sequential(nn.AvgPool2d((h // 4, w // 4)), nn.GELU())
         self.time_features = n_feat
         self.timeembed1, self.timeembed2 = EmbedFC(n_feat, 2 * n_feat), EmbedFC(n_feat, n_feat)
         self.contextembed1, self.contextembed2 = EmbedFC(n_classes, 2 * n_feat), EmbedFC(n_classes, n_feat)
         self.up0 = nn.Sequential(nn.ConvTranspose2d(2 * n_feat, 2 * n_feat, (h // 4, w // 4), (h // 4, w // 4)), _norm(2 * n_feat), nn.GELU())
-        self.up1 = UnetUp(4 * n_feat, n_feat)
-        self.up2 = UnetUp(2 * n_feat, n_feat)
+        self.up1 = UnetUp(4 * n_feat, n_feat, n_blocks)
+        self.up2 = UnetUp(2 * n_feat, n_feat, n_blocks)
         self.out = nn.Sequential(nn.Conv2d(2 * n_feat, n_feat, 3, padding=1), _norm(n_feat), nn.GELU(), nn.Conv2d(n_feat, in_channels, 3, padding=1))
 
     def check_input(self, x:torch.Tensor):
@@ -140,12 +142,12 @@ class ContextUnet(nn.Module):
         u2 = self.up2(cemb2 * u1 + temb2, d1)
         return self.out(torch.cat([u2, x0], 1))
 
-# %% ../nbs/02_unet.ipynb #0954af0d
+# %% ../nbs/02_unet.ipynb #067514f8
 def count_parameters(model:nn.Module) -> int:
     "The number of trainable parameters of `model`."
     return sum(p.numel() for p in model.parameters() if p.requires_grad)
 
-# %% ../nbs/02_unet.ipynb #e8c3db3b
+# %% ../nbs/02_unet.ipynb #c92212a7
 def shape_table(model:ContextUnet, x:torch.Tensor, t, c=None) -> list:
     "Run `model` once and return `(part, output shape, parameters)` for each top-level part, in call order."
     rows, hooks = [], []

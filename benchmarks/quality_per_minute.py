@@ -1,0 +1,92 @@
+"""Sample quality per minute of training on MNIST-10k: this package's default model against a diffusers reference.
+
+    python benchmarks/quality_per_minute.py [--minutes 1 2 5] [--device cpu|cuda] [--no-reference]
+
+For each budget, trains from scratch, draws 500 conditional digits (50 per class) and reports the chapter-06 metrics:
+FID and KID against the real digits (with the real-data floor at the same sample size), class accuracy, plus training
+images/s, optimiser steps and peak memory. The reference is Hugging Face diffusers' `UNet2DModel` (class-conditional,
+similar size) trained with `DDPMScheduler` under the same protocol (same data, batch, learning rate, budget), sampled
+with diffusers' DPM-Solver++ in the same number of calls (diffusers is a benchmark-only dependency:
+`pip install diffusers`)."""
+import argparse, resource, time
+import torch
+import torch.nn.functional as F
+from ddpm_course.data import mnist10k
+from ddpm_course.schedule import NoiseSchedule
+from ddpm_course.unet import ContextUnet, count_parameters
+from ddpm_course.training import train, TrainConfig, pick_device
+from ddpm_course.sampling import dpm_sample
+from ddpm_course.metrics import evaluate
+
+N_EVAL, STEPS, GUIDANCE, BATCH, LR = 500, 20, 2.0, 64, 2e-3
+
+def peak_mb(device):
+    if device.type == 'cuda': return torch.cuda.max_memory_allocated(device) / 2**20
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+def ours(minutes, device):
+    torch.manual_seed(0)
+    model = ContextUnet(in_channels=1, n_feat=32, n_blocks=1, timesteps=500)
+    sched = NoiseSchedule.linear(500)
+    res = train(model, sched, mnist10k(), TrainConfig(minutes=minutes, batch_size=BATCH, lr=LR, device=str(device)), progress='none')
+    asked = torch.arange(N_EVAL, device=device) % 10
+    x = dpm_sample(res.ema_model, sched, (N_EVAL, 1, 28, 28), steps=STEPS, context=asked, guidance=GUIDANCE,
+                   generator=torch.Generator(device).manual_seed(1))
+    return count_parameters(model), res.steps, res.images_per_second, evaluate(x.cpu(), asked.cpu())
+
+def reference(minutes, device):
+    from diffusers import UNet2DModel, DDPMScheduler, DPMSolverMultistepScheduler
+    torch.manual_seed(0)
+    model = UNet2DModel(sample_size=28, in_channels=1, out_channels=1, block_out_channels=(32, 64), layers_per_block=1,
+                        down_block_types=('DownBlock2D', 'AttnDownBlock2D'), up_block_types=('AttnUpBlock2D', 'UpBlock2D'),
+                        norm_num_groups=8, num_class_embeds=10).to(device)
+    sched = DDPMScheduler(num_train_timesteps=1000)
+    ds = mnist10k(); images, labels = ds.images.to(device), ds.labels.to(device)
+    opt = torch.optim.AdamW(model.parameters(), lr=LR)
+    g = torch.Generator(device).manual_seed(0)
+    steps, t0 = 0, time.time()
+    while time.time() - t0 < minutes * 60:
+        idx = torch.randint(0, len(images), (BATCH,), device=device, generator=g)
+        x0 = images[idx].float() / 127.5 - 1
+        noise = torch.randn(x0.shape, device=device, generator=g)
+        t = torch.randint(0, 1000, (BATCH,), device=device, generator=g)
+        loss = F.mse_loss(model(sched.add_noise(x0, noise, t), t, class_labels=labels[idx]).sample, noise)
+        opt.zero_grad(); loss.backward(); opt.step(); steps += 1
+    ips = steps * BATCH / (time.time() - t0)
+    model.eval()
+    solver = DPMSolverMultistepScheduler(num_train_timesteps=1000); solver.set_timesteps(STEPS)
+    asked = torch.arange(N_EVAL, device=device) % 10
+    x = torch.randn(N_EVAL, 1, 28, 28, device=device, generator=torch.Generator(device).manual_seed(1))
+    with torch.inference_mode():
+        for t in solver.timesteps:
+            x = solver.step(model(x, t, class_labels=asked).sample, t, x).prev_sample
+    return sum(p.numel() for p in model.parameters()), steps, ips, evaluate(x.clamp(-1, 1).cpu(), asked.cpu())
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument('--minutes', type=float, nargs='+', default=[1, 2, 5])
+    p.add_argument('--device', default='auto')
+    p.add_argument('--no-reference', action='store_true')
+    a = p.parse_args()
+    device = pick_device(a.device)
+    rows = []
+    for m in a.minutes:
+        for name, fn in (('ddpm_course', ours), ('diffusers UNet2DModel', reference)):
+            if a.no_reference and fn is reference: continue
+            params, steps, ips, r = fn(m, device)
+            rows.append((m, name, params, steps, ips, r, peak_mb(device)))
+            print(f"done: {name}, {m} min", flush=True)
+    print(f"\ndevice: {torch.cuda.get_device_name(device) if device.type == 'cuda' else 'CPU'}; {N_EVAL} samples, {STEPS} calls, "
+          f"guidance {GUIDANCE} (ours; the reference has no guidance)")
+    print(f"{'min':>4} {'model':<22}{'params':>9}{'steps':>7}{'img/s':>7}{'FID':>8}{'floor':>7}{'KID':>8}{'acc':>7}{'peak MB':>9}")
+    for m, name, params, steps, ips, r, mb in rows:
+        print(f"{m:>4g} {name:<22}{params:>9,}{steps:>7}{ips:>7.0f}{r['fid']:>8.1f}{r['fid_floor']:>7.1f}{r['kid']:>8.2f}{r['class_accuracy']:>7.1%}{mb:>9.0f}")
+    for m in a.minutes:
+        pair = [r for r in rows if r[0] == m]
+        if len(pair) == 2:
+            (o, ref) = pair[0][5], pair[1][5]
+            print(f"{m:g} min: FID ratio reference/ours {ref['fid'] / o['fid']:.2f}; accuracy {o['class_accuracy']:.1%} vs {ref['class_accuracy']:.1%}; "
+                  f"ours at {o['fid'] / o['fid_floor']:.2f}× the real-data floor")
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,48 @@
+"""Checks of the installed package that do not belong in a chapter: packaging, entry points, shipped files."""
+import subprocess, sys, zipfile
+from pathlib import Path
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_readme_command_prints_shape_and_class_counts():
+    code = "from ddpm_course.data import load_mnist10k; x, y = load_mnist10k(); print(x.shape, y.bincount())"
+    out = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True, check=True).stdout
+    assert out.startswith('torch.Size([10000, 1, 28, 28]) tensor([ 980, 1135, 1032, 1010,  982,  892,  958, 1028,  974, 1009])')
+
+
+def test_console_script_and_module_entry_point():
+    for cmd in (['ddpm-course', '--help'], [sys.executable, '-m', 'ddpm_course', '--help']):
+        r = subprocess.run(cmd, capture_output=True, text=True)
+        assert r.returncode == 0 and 'train' in r.stdout and 'sample' in r.stdout
+
+
+def test_bad_subcommand_exits_2():
+    r = subprocess.run([sys.executable, '-m', 'ddpm_course', 'fly'], capture_output=True, text=True)
+    assert r.returncode == 2 and 'invalid choice' in r.stderr
+
+
+@pytest.fixture(scope='module')
+def wheel(tmp_path_factory):
+    d = tmp_path_factory.mktemp('wheel')
+    subprocess.run([sys.executable, '-m', 'pip', 'wheel', '--no-deps', '-q', '-w', str(d), str(ROOT)], check=True,
+                   capture_output=True)
+    return zipfile.ZipFile(next(d.glob('ddpm_course-*.whl')))
+
+
+def test_wheel_ships_data_weights_and_entry_point(wheel):
+    names = set(wheel.namelist())
+    for f in ('ddpm_course/assets/mnist/t10k-images-idx3-ubyte.gz', 'ddpm_course/assets/mnist/t10k-labels-idx1-ubyte.gz',
+              'ddpm_course/assets/pretrained/mnist/ema.safetensors', 'ddpm_course/assets/pretrained/mnist/config.json',
+              'ddpm_course/assets/classifier/classifier.safetensors', 'ddpm_course/__main__.py', 'ddpm_course/cli.py'):
+        assert f in names, f
+    entry = next(n for n in names if n.endswith('entry_points.txt'))
+    assert 'ddpm-course = ddpm_course.cli:console' in wheel.read(entry).decode()
+    assert not any(n.endswith(('.pt', '.pth', '.pkl')) for n in names)
+
+
+def test_shipped_files_are_small():
+    assets = ROOT/'ddpm_course'/'assets'
+    assert sum(f.stat().st_size for f in (assets/'pretrained').rglob('*') if f.is_file()) <= 10e6
+    assert (assets/'classifier'/'classifier.safetensors').stat().st_size <= 2e6
