@@ -7,7 +7,7 @@ Docs: https://ddpm-course.github.io/ddpm_course/main.html.md"""
 # %% auto #0
 __all__ = []
 
-# %% ../nbs/07a_main.ipynb #271ee1f6
+# %% ../nbs/07a_main.ipynb #6f3fee6f
 import sys
 from .cli import main
 

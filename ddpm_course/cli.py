@@ -8,7 +8,7 @@ Docs: https://ddpm-course.github.io/ddpm_course/cli.html.md"""
 __all__ = ['SAMPLERS', 'USER_ERRORS', 'UsageError', 'build_parser', 'check_writable', 'parse_classes', 'sample_labels', 'draw',
            'cmd_train', 'cmd_sample', 'cmd_eval', 'main', 'console']
 
-# %% ../nbs/07_cli.ipynb #ca0318e0
+# %% ../nbs/07_cli.ipynb #76e44be2
 import argparse, json, os, signal, sys, time, traceback
 from datetime import datetime
 from pathlib import Path
@@ -22,7 +22,7 @@ from .training import (TrainConfig, TrainingError, CheckpointError, train, load_
                                   pick_device, smooth, dist_info, PRETRAINED)
 from .sampling import SamplingError, ddpm_sample, ddim_sample, dpm_sample, save_gif, check_steps, check_guidance
 
-# %% ../nbs/07_cli.ipynb #2998509b
+# %% ../nbs/07_cli.ipynb #8fbb0e80
 class UsageError(ValueError):
     "A command-line argument is invalid."
 
@@ -67,7 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument('--samples', required=True, help='an .npz written by `sample`')
     return p
 
-# %% ../nbs/07_cli.ipynb #d486c992
+# %% ../nbs/07_cli.ipynb #db773ebf
 def check_writable(path:Path, what:str='--out'):
     "Raise `UsageError` unless a file can be created at `path` (its folder is created if missing)."
     path = Path(path)
@@ -99,7 +99,7 @@ def sample_labels(args, n_classes:int) -> torch.Tensor:
     if args.per_class is not None: return torch.tensor(ks).repeat_interleave(count)
     return torch.tensor(ks).repeat(-(-count // len(ks)))[:count]
 
-# %% ../nbs/07_cli.ipynb #32739cbe
+# %% ../nbs/07_cli.ipynb #053c7623
 def _save_png(images, path, nrow, scale=2):
     from PIL import Image
     g = image_grid(images, nrow)
@@ -131,7 +131,7 @@ def draw(model, schedule, labels:torch.Tensor, sampler:str='dpm', steps:int=None
     if not cond.any(): return SAMPLERS[sampler](model, schedule, shape, **kw)
     raise UsageError("labels: mix of conditional and unconditional images")
 
-# %% ../nbs/07_cli.ipynb #70f74ddd
+# %% ../nbs/07_cli.ipynb #679d6c34
 def _interrupt(signum, frame): raise KeyboardInterrupt
 
 def cmd_train(args):
@@ -182,7 +182,7 @@ def cmd_train(args):
                               loss_plot=str(out/'loss.png'), samples=str(out/'samples.png'))))
     return 0
 
-# %% ../nbs/07_cli.ipynb #0c68a42e
+# %% ../nbs/07_cli.ipynb #0ad46e79
 def cmd_sample(args):
     "`ddpm-course sample`: draw images from a checkpoint into a PNG grid, a GIF or an .npz."
     out = Path(args.out)
@@ -211,7 +211,7 @@ def cmd_eval(args):
     print(json.dumps(evaluate(args.samples), indent=2))
     return 0
 
-# %% ../nbs/07_cli.ipynb #4cab754c
+# %% ../nbs/07_cli.ipynb #f31f8264
 USER_ERRORS = (UsageError, DataError, CheckpointError, SamplingError, FileNotFoundError, PermissionError, ValueError, OSError)
 
 def _init_distributed():

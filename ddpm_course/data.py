@@ -10,7 +10,7 @@ __all__ = ['ASSETS', 'MNIST10K_DIR', 'MNIST10K_MD5', 'CLASS_NAMES', 'FASHION_NAM
            'load_mnist10k', 'to_model_range', 'to_uint8', 'ImageDataset', 'mnist10k', 'image_grid', 'show_images',
            'load_torchvision', 'write_idx', 'load_sprites', 'load_image_folder', 'load_dataset']
 
-# %% ../nbs/00_data.ipynb #305c305a
+# %% ../nbs/00_data.ipynb #fff15062
 import gzip, hashlib
 from importlib.resources import files
 from pathlib import Path
@@ -18,18 +18,18 @@ import numpy as np
 import torch
 from torch.utils.data import Dataset
 
-# %% ../nbs/00_data.ipynb #94817f58
+# %% ../nbs/00_data.ipynb #4a1cf3a1
 class DataError(ValueError):
     "A data file or array is malformed: the message names the file or argument and what was expected."
 
-# %% ../nbs/00_data.ipynb #857f893b
+# %% ../nbs/00_data.ipynb #613f36eb
 ASSETS = Path(str(files('ddpm_course')))/'assets'
 MNIST10K_DIR = ASSETS/'mnist'
 MNIST10K_MD5 = {'t10k-images-idx3-ubyte.gz': '9fb629c4189551a2d022fa330f9573f3',
                 't10k-labels-idx1-ubyte.gz': 'ec29112dd5afa0611ce80d1b7f02629c'}
 CLASS_NAMES = tuple(str(d) for d in range(10))
 
-# %% ../nbs/00_data.ipynb #fc3f74b5
+# %% ../nbs/00_data.ipynb #8ee017d4
 def md5sum(path) -> str:
     "The hex MD5 digest of the file at `path`."
     h = hashlib.md5()
@@ -46,7 +46,7 @@ def check_md5(path, expected:str):
         raise DataError(f"{path}: MD5 checksum {got} does not match the expected {expected}; "
                         "the file is truncated or altered (reinstall the package or restore the file)")
 
-# %% ../nbs/00_data.ipynb #1ab977a5
+# %% ../nbs/00_data.ipynb #eafe88f6
 _IDX_TYPES = {0x08: np.uint8, 0x09: np.int8, 0x0B: '>i2', 0x0C: '>i4', 0x0D: '>f4', 0x0E: '>f8'}
 
 def read_idx(path) -> np.ndarray:
@@ -68,7 +68,7 @@ def read_idx(path) -> np.ndarray:
         raise DataError(f"{path}: IDX header announces shape {shape} ({expected} bytes) but the file has {len(raw)} bytes")
     return np.frombuffer(raw, dtype, offset=header).reshape(shape).astype(dtype.newbyteorder('='))
 
-# %% ../nbs/00_data.ipynb #f089c978
+# %% ../nbs/00_data.ipynb #3985ccfc
 def load_mnist10k(root=None # folder holding the two IDX gz files; default: the copy inside the package
                  ) -> tuple: # (images uint8 [10000, 1, 28, 28], labels int64 [10000])
     "The embedded MNIST-10k digits (the official MNIST test split), MD5-checked."
@@ -78,7 +78,7 @@ def load_mnist10k(root=None # folder holding the two IDX gz files; default: the 
     labels = read_idx(root/'t10k-labels-idx1-ubyte.gz')
     return torch.from_numpy(images.copy()).unsqueeze(1), torch.from_numpy(labels.astype(np.int64))
 
-# %% ../nbs/00_data.ipynb #92e3f2e7
+# %% ../nbs/00_data.ipynb #e3d153a7
 def to_model_range(images:torch.Tensor) -> torch.Tensor:
     "uint8 images (0…255) → float32 in [-1, 1]."
     if images.dtype != torch.uint8: raise DataError(f"images: expected dtype uint8, got {images.dtype}")
@@ -90,7 +90,7 @@ def to_uint8(images:torch.Tensor) -> torch.Tensor:
     if not torch.isfinite(images).all(): raise DataError("images: contain NaN or inf")
     return ((images.clamp(-1, 1) + 1) * 127.5).round().to(torch.uint8)
 
-# %% ../nbs/00_data.ipynb #7f6a5fbc
+# %% ../nbs/00_data.ipynb #8b4a55d6
 class ImageDataset(Dataset):
     "Labelled images stored as uint8 `[N, C, H, W]`; items are `(float image in [-1, 1], int64 label)`."
     def __init__(self,
@@ -121,7 +121,7 @@ def mnist10k() -> ImageDataset:
     "The embedded MNIST-10k digits as an `ImageDataset`."
     return ImageDataset(*load_mnist10k(), CLASS_NAMES, name='mnist10k')
 
-# %% ../nbs/00_data.ipynb #417bf61d
+# %% ../nbs/00_data.ipynb #0a814f9a
 def _as_uint8_hwc(images):
     "A batch `[N, C, H, W]` (uint8, or float in [-1, 1]) as a uint8 numpy array `[N, H, W, C]`."
     images = torch.as_tensor(images).detach().cpu()
@@ -176,7 +176,7 @@ def show_images(images, # uint8 [N, C, H, W], or float in [-1, 1]
     fig.tight_layout()
     return fig
 
-# %% ../nbs/00_data.ipynb #6594a4f2
+# %% ../nbs/00_data.ipynb #070a3e4a
 FASHION_NAMES = ('T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot')
 CIFAR10_NAMES = ('airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck')
 
@@ -199,7 +199,7 @@ def load_torchvision(name:str, # 'mnist', 'fashion-mnist' or 'cifar10'
     images = data.unsqueeze(1) if data.ndim == 3 else data.permute(0, 3, 1, 2)
     return ImageDataset(images.contiguous(), torch.as_tensor(tv.targets), names, name=name)
 
-# %% ../nbs/00_data.ipynb #e9a2c2f8
+# %% ../nbs/00_data.ipynb #82c778a1
 def write_idx(path, array:np.ndarray):
     "Write `array` (uint8 or int32) as an uncompressed IDX file: the inverse of `read_idx`, for tests and exports."
     codes = {np.dtype(np.uint8): 0x08, np.dtype('>i4'): 0x0C}
@@ -208,7 +208,7 @@ def write_idx(path, array:np.ndarray):
     header = bytes([0, 0, codes[array.dtype], array.ndim]) + b''.join(int(s).to_bytes(4, 'big') for s in array.shape)
     Path(path).write_bytes(header + array.tobytes())
 
-# %% ../nbs/00_data.ipynb #c69fb1f7
+# %% ../nbs/00_data.ipynb #077d112f
 SPRITE_NAMES = ('hero', 'non-hero', 'food', 'spell', 'side-facing')
 SPRITE_FILES = ('sprites_1788_16x16.npy', 'sprite_labels_nc_1788_16x16.npy')
 
@@ -228,7 +228,7 @@ def load_sprites(folder) -> ImageDataset:
     images = torch.from_numpy(imgs).permute(0, 3, 1, 2).contiguous()
     return ImageDataset(images, torch.from_numpy(labs.argmax(1)), SPRITE_NAMES, name='sprites')
 
-# %% ../nbs/00_data.ipynb #c831e9f0
+# %% ../nbs/00_data.ipynb #a67a5f66
 IMAGE_SUFFIXES = ('.png', '.jpg', '.jpeg', '.bmp', '.gif', '.webp')
 
 def load_image_folder(folder, # one sub-folder per class, or a flat folder of images
@@ -260,7 +260,7 @@ def load_image_folder(folder, # one sub-folder per class, or a flat folder of im
     images = torch.from_numpy(np.stack(arrays)).permute(0, 3, 1, 2).contiguous()
     return ImageDataset(images, torch.tensor([k for _, k in files]), [n for n, _ in groups], name=f'folder:{folder}')
 
-# %% ../nbs/00_data.ipynb #d92fe595
+# %% ../nbs/00_data.ipynb #130f4c3b
 DATA_SPECS = ('mnist10k', 'mnist:ROOT', 'fashion-mnist:ROOT', 'cifar10:ROOT', 'sprites:DIR', 'folder:DIR')
 
 def load_dataset(spec:str='mnist10k') -> ImageDataset:

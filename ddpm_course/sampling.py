@@ -7,14 +7,14 @@ Docs: https://ddpm-course.github.io/ddpm_course/sampling.html.md"""
 # %% auto #0
 __all__ = ['SamplingError', 'check_guidance', 'prepare_context', 'guided_eps', 'check_shape', 'model_device', 'predict_x0', 'ddpm_step', 'ddpm_sample', 'GaussianOptimalEps', 'save_gif', 'animate', 'sampling_panel', 'check_steps', 'trailing_timesteps', 'logsnr_timesteps', 'ddim_step', 'ddim_sample', 'dpm_sample']
 
-# %% ../nbs/04_sampling.ipynb #599e8760
+# %% ../nbs/04_sampling.ipynb #edca6570
 import math
 from pathlib import Path
 import torch
 from .schedule import NoiseSchedule
 from .unet import as_context
 
-# %% ../nbs/04_sampling.ipynb #486fc65a
+# %% ../nbs/04_sampling.ipynb #7947482d
 class SamplingError(ValueError):
     "Bad sampler arguments, or a model whose output is not finite."
 
@@ -63,7 +63,7 @@ def model_device(model):
     try: return next(model.parameters()).device
     except (AttributeError, StopIteration): return torch.device('cpu')
 
-# %% ../nbs/04_sampling.ipynb #0c789062
+# %% ../nbs/04_sampling.ipynb #c7689305
 def predict_x0(schedule:NoiseSchedule, x:torch.Tensor, t:int, eps:torch.Tensor) -> torch.Tensor:
     "x̂₀ = (x_t − sqrt(1 − ᾱ_t) ε̂) / sqrt(ᾱ_t): the clean image implied by a noise prediction at step t."
     return (x - schedule.sqrt_one_minus_alpha_bars[t].item() * eps) / schedule.sqrt_alpha_bars[t].item()
@@ -82,7 +82,7 @@ def ddpm_step(schedule:NoiseSchedule,
     var = beta if variance == 'beta' else schedule.posterior_variance[t].item()
     return mean + math.sqrt(var) * noise
 
-# %% ../nbs/04_sampling.ipynb #253f5c71
+# %% ../nbs/04_sampling.ipynb #2259e739
 @torch.inference_mode()
 def ddpm_sample(model, # a noise predictor `model(x_t, t, c) -> ε̂`
                 schedule:NoiseSchedule,
@@ -122,7 +122,7 @@ def ddpm_sample(model, # a noise predictor `model(x_t, t, c) -> ε̂`
     if record: return images, {t: torch.cat(v) for t, v in sorted(frames.items(), reverse=True)}
     return images
 
-# %% ../nbs/04_sampling.ipynb #743125ef
+# %% ../nbs/04_sampling.ipynb #512d3918
 class GaussianOptimalEps:
     "The exact noise predictor for data x0 ~ N(mu, s²) per pixel: a test oracle for samplers."
     def __init__(self, schedule:NoiseSchedule, mu:torch.Tensor, s:torch.Tensor):
@@ -131,7 +131,7 @@ class GaussianOptimalEps:
         ab = self.schedule.alpha_bars.to(x.device)[t].reshape(-1, *[1] * (x.ndim - 1)).to(x.dtype)
         return (1 - ab).sqrt() * (x - ab.sqrt() * self.mu) / (ab * self.s ** 2 + 1 - ab)
 
-# %% ../nbs/04_sampling.ipynb #6dad2bf7
+# %% ../nbs/04_sampling.ipynb #613c243a
 def save_gif(frames:list, # image batches [N, C, H, W] (uint8 or float in [-1, 1]), one per frame
              path, # where to write the GIF
              nrow:int=None, # images per row in each frame
@@ -169,7 +169,7 @@ def animate(frames:list, nrow:int=None, titles:list=None, interval:int=100, scal
     plt.close(fig)
     return anim
 
-# %% ../nbs/04_sampling.ipynb #860a8efe
+# %% ../nbs/04_sampling.ipynb #5a9e11fa
 def sampling_panel(model, schedule:NoiseSchedule, n:int=8, class_names=None):
     "An ipywidgets panel (digit, guidance, seed, steps) that samples `n` images live."
     import ipywidgets as W
@@ -198,10 +198,10 @@ def sampling_panel(model, schedule:NoiseSchedule, n:int=8, class_names=None):
     generate()
     return panel
 
-# %% ../nbs/05_fast_sampling.ipynb #edfaa091
+# %% ../nbs/05_fast_sampling.ipynb #0731a3f9
 import numpy as np
 
-# %% ../nbs/05_fast_sampling.ipynb #95538cd9
+# %% ../nbs/05_fast_sampling.ipynb #845f5efc
 def check_steps(steps, T:int) -> int:
     "`steps` as an int in 1 … T, else a `SamplingError` naming the allowed range."
     if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or not 1 <= steps <= T:
@@ -220,7 +220,7 @@ def logsnr_timesteps(schedule:NoiseSchedule, steps:int) -> list:
     targets = np.linspace(lam[-1], lam[0], steps)
     return sorted({int(np.abs(lam - l).argmin()) for l in targets}, reverse=True)
 
-# %% ../nbs/05_fast_sampling.ipynb #88067c43
+# %% ../nbs/05_fast_sampling.ipynb #d882d368
 def ddim_step(schedule:NoiseSchedule,
               x:torch.Tensor, # x_t
               t:int, # the current step
@@ -237,9 +237,9 @@ def ddim_step(schedule:NoiseSchedule,
     x = math.sqrt(ab_s) * x0 + math.sqrt(max(1 - ab_s - sigma ** 2, 0.0)) * eps
     return x + sigma * noise if sigma > 0 and noise is not None else x
 
-# %% ../nbs/05_fast_sampling.ipynb #0fbe82d5
-def _sample_loop(model, schedule, shape, context, guidance, generator, batch_size, device, run):
-    "Shared checks and chunking of the fast samplers: `run(x, c, w, gen, device)` samples one chunk."
+# %% ../nbs/05_fast_sampling.ipynb #ddf4ffbe
+def _sample_loop(model, schedule, shape, context, guidance, generator, batch_size, device, run, x_T=None):
+    "Shared checks and chunking of the fast samplers: `run(x_T, c, w)` samples one chunk from its starting noise."
     shape = check_shape(model, shape)
     w = check_guidance(guidance)
     n = shape[0]
@@ -250,7 +250,8 @@ def _sample_loop(model, schedule, shape, context, guidance, generator, batch_siz
     out = []
     for i in range(0, n, batch_size):
         b = min(batch_size, n - i)
-        x = torch.randn((b, *shape[1:]), generator=generator, device=device)
+        if x_T is None: x = torch.randn((b, *shape[1:]), generator=generator, device=device)
+        else: x = (x_T[i:i + b] if len(x_T) == n else x_T.expand(b, *shape[1:])).to(device, torch.float32).clone()
         out.append(run(x, None if c_all is None else c_all[i:i + b], w).clamp(-1, 1))
     return torch.cat(out)
 
@@ -265,14 +266,13 @@ def ddim_sample(model, # a noise predictor `model(x_t, t, c) -> ε̂`
                 generator:torch.Generator=None,
                 batch_size:int=None, # generate at most this many images at once
                 device=None, # default: the model's device
-                x_T:torch.Tensor=None, # start from this noise instead of drawing it
+                x_T:torch.Tensor=None, # start from this noise, [N, C, H, W] or [1, C, H, W], instead of drawing it
                 callback=None): # called as callback(t, x, x0_hat) after each step
     "Draw images with DDIM over `steps` trailing time steps; returns images in [-1, 1]."
     steps = check_steps(steps, schedule.T)
     if not (isinstance(eta, (int, float)) and 0 <= eta <= 1): raise SamplingError(f"eta: expected a number in [0, 1], got {eta!r}")
     ts = trailing_timesteps(schedule.T, steps)
     def run(x, c, w):
-        if x_T is not None: x = x_T.to(x.device, x.dtype).expand_as(x).clone()
         for i, t in enumerate(ts):
             s = ts[i + 1] if i + 1 < len(ts) else -1
             eps = guided_eps(model, x, torch.full((len(x),), t, device=x.device, dtype=torch.long), c, w)
@@ -281,9 +281,9 @@ def ddim_sample(model, # a noise predictor `model(x_t, t, c) -> ε̂`
             x = ddim_step(schedule, x, t, s, eps, eta, noise)
             if callback is not None: callback(t, x, predict_x0(schedule, x_prev, t, eps))
         return x
-    return _sample_loop(model, schedule, shape, context, guidance, generator, batch_size, device, run)
+    return _sample_loop(model, schedule, shape, context, guidance, generator, batch_size, device, run, x_T)
 
-# %% ../nbs/05_fast_sampling.ipynb #979c9cc0
+# %% ../nbs/05_fast_sampling.ipynb #32660390
 @torch.inference_mode()
 def dpm_sample(model, # a noise predictor `model(x_t, t, c) -> ε̂`
                schedule:NoiseSchedule,
@@ -294,7 +294,7 @@ def dpm_sample(model, # a noise predictor `model(x_t, t, c) -> ε̂`
                generator:torch.Generator=None,
                batch_size:int=None, # generate at most this many images at once
                device=None, # default: the model's device
-               x_T:torch.Tensor=None, # start from this noise instead of drawing it
+               x_T:torch.Tensor=None, # start from this noise, [N, C, H, W] or [1, C, H, W], instead of drawing it
                callback=None): # called as callback(t, x, x0_hat) after each step
     "Draw images with DPM-Solver++(2M) (Lu et al. 2022) in `steps` network calls; deterministic given x_T."
     steps = check_steps(steps, schedule.T)
@@ -304,7 +304,6 @@ def dpm_sample(model, # a noise predictor `model(x_t, t, c) -> ε̂`
     sigma = lambda t: math.sqrt(1 - ab[t].item())
     lam = lambda t: math.log(alpha(t) / sigma(t))
     def run(x, c, w):
-        if x_T is not None: x = x_T.to(x.device, x.dtype).expand_as(x).clone()
         prev_x0, h_prev = None, None
         for i, t in enumerate(ts):
             eps = guided_eps(model, x, torch.full((len(x),), t, device=x.device, dtype=torch.long), c, w)
@@ -317,4 +316,4 @@ def dpm_sample(model, # a noise predictor `model(x_t, t, c) -> ε̂`
             x = sigma(s) / sigma(t) * x - alpha(s) * math.expm1(-h) * D
             prev_x0, h_prev = x0, h
         return x
-    return _sample_loop(model, schedule, shape, context, guidance, generator, batch_size, device, run)
+    return _sample_loop(model, schedule, shape, context, guidance, generator, batch_size, device, run, x_T)

@@ -7,11 +7,11 @@ Docs: https://ddpm-course.github.io/ddpm_course/forward.html.md"""
 # %% auto #0
 __all__ = ['NoiseSchedule', 'at', 'check_moments', 'q_step', 'forward_widget']
 
-# %% ../nbs/01_forward.ipynb #4348f590
+# %% ../nbs/01_forward.ipynb #ea9162dc
 import math
 import torch
 
-# %% ../nbs/01_forward.ipynb #a3959ef9
+# %% ../nbs/01_forward.ipynb #c92afb67
 class NoiseSchedule:
     "A DDPM noise schedule: `betas[t]` for t = 0 … T-1 and everything derived from them, in float64."
     def __init__(self,
@@ -41,7 +41,7 @@ class NoiseSchedule:
         "The signal-to-noise ratio ᾱ_t / (1 - ᾱ_t) at each step."
         return self.alpha_bars / (1 - self.alpha_bars)
 
-# %% ../nbs/01_forward.ipynb #da616d6e
+# %% ../nbs/01_forward.ipynb #e24d91c8
 def _check_T(T):
     if isinstance(T, bool) or not isinstance(T, int) or T < 1: raise ValueError(f"T: expected a positive integer number of steps, got {T!r}")
 
@@ -53,7 +53,7 @@ def _linear(cls, T:int, beta_start:float=1e-4, beta_end:float=0.02):
     return cls(torch.linspace(beta_start, beta_end, T, dtype=torch.float64), 'linear', beta_start=beta_start, beta_end=beta_end)
 NoiseSchedule.linear = _linear
 
-# %% ../nbs/01_forward.ipynb #154dc1a1
+# %% ../nbs/01_forward.ipynb #6b90b195
 @classmethod
 def _cosine(cls, T:int, s:float=0.008, max_beta:float=0.999):
     "The cosine schedule of Nichol & Dhariwal 2021 (betas clipped at `max_beta`)."
@@ -65,7 +65,7 @@ def _cosine(cls, T:int, s:float=0.008, max_beta:float=0.999):
     return cls(torch.tensor(betas, dtype=torch.float64).clamp_min(1e-12), 'cosine', s=s, max_beta=max_beta)
 NoiseSchedule.cosine = _cosine
 
-# %% ../nbs/01_forward.ipynb #e37d7599
+# %% ../nbs/01_forward.ipynb #70779492
 def _to_config(self) -> dict:
     "A JSON-able description from which `NoiseSchedule.from_config` rebuilds this schedule."
     if self.kind in ('linear', 'cosine'): return dict(kind=self.kind, T=self.T, **self.params)
@@ -83,7 +83,7 @@ def _from_config(cls, config:dict):
     raise ValueError(f"schedule config: unknown kind {kind!r}; expected 'linear', 'cosine' or 'custom'")
 NoiseSchedule.to_config, NoiseSchedule.from_config = _to_config, _from_config
 
-# %% ../nbs/01_forward.ipynb #2e1eacbe
+# %% ../nbs/01_forward.ipynb #dd147460
 def at(values:torch.Tensor, # a schedule array, float64 [T]
        t:torch.Tensor, # int64 time steps [N]
        x:torch.Tensor): # the batch [N, ...] to broadcast over (gives dtype and device)
@@ -109,7 +109,7 @@ def _q_sample(self, x0:torch.Tensor, # clean images [N, C, H, W]
     return at(self.sqrt_alpha_bars, t, x0) * x0 + at(self.sqrt_one_minus_alpha_bars, t, x0) * noise
 NoiseSchedule.check_t, NoiseSchedule.q_sample = _check_t, _q_sample
 
-# %% ../nbs/01_forward.ipynb #b5b96dc9
+# %% ../nbs/01_forward.ipynb #ec3df932
 def check_moments(samples:torch.Tensor, mean:float, var:float, z:float=5.0):
     "Assert that `samples` (1-D) have this `mean` and `var` within `z` standard errors."
     n = len(samples)
@@ -118,13 +118,13 @@ def check_moments(samples:torch.Tensor, mean:float, var:float, z:float=5.0):
     assert abs(m - mean) < z * se_m, f"mean {m:.5f} differs from {mean:.5f} by more than {z} standard errors ({se_m:.2g})"
     assert abs(v - var) < z * se_v, f"variance {v:.5f} differs from {var:.5f} by more than {z} standard errors ({se_v:.2g})"
 
-# %% ../nbs/01_forward.ipynb #8a014883
+# %% ../nbs/01_forward.ipynb #dab4c4b8
 def q_step(schedule:NoiseSchedule, x_prev:torch.Tensor, t:int, noise:torch.Tensor):
     "One forward step x_{t-1} → x_t: `sqrt(1 - β_t) * x_prev + sqrt(β_t) * noise`."
     b = schedule.betas[t].item()
     return math.sqrt(1 - b) * x_prev + math.sqrt(b) * noise
 
-# %% ../nbs/01_forward.ipynb #931d3cd5
+# %% ../nbs/01_forward.ipynb #d003b5dd
 def forward_widget(x0:torch.Tensor, # one image [C, H, W] in [-1, 1]
                    T:int=1000, seed:int=0):
     "An ipywidgets panel: a slider over t and a schedule toggle that redraw q(x_t | x_0) live."

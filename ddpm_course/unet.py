@@ -8,13 +8,13 @@ Docs: https://ddpm-course.github.io/ddpm_course/unet.html.md"""
 __all__ = ['ResidualConvBlock', 'UnetDown', 'UnetUp', 'EmbedFC', 'sinusoidal_embedding', 'as_context', 'ContextUnet',
            'count_parameters', 'shape_table']
 
-# %% ../nbs/02_unet.ipynb #367be88c
+# %% ../nbs/02_unet.ipynb #4ab4feb6
 import math
 import torch
 from torch import nn
 import torch.nn.functional as F
 
-# %% ../nbs/02_unet.ipynb #923448d9
+# %% ../nbs/02_unet.ipynb #0f38b82a
 def _norm(channels:int): return nn.GroupNorm(math.gcd(8, channels), channels)
 
 class ResidualConvBlock(nn.Module):
@@ -26,7 +26,7 @@ class ResidualConvBlock(nn.Module):
         self.skip = nn.Conv2d(in_ch, out_ch, 1) if in_ch != out_ch else nn.Identity()
     def forward(self, x): return (self.conv2(self.conv1(x)) + self.skip(x)) / math.sqrt(2)
 
-# %% ../nbs/02_unet.ipynb #c3f6159d
+# %% ../nbs/02_unet.ipynb #cc549405
 class UnetDown(nn.Module):
     "`n_blocks` residual blocks, then 2× downsampling."
     def __init__(self, in_ch:int, out_ch:int, n_blocks:int=2):
@@ -42,7 +42,7 @@ class UnetUp(nn.Module):
         self.layers = nn.Sequential(nn.ConvTranspose2d(in_ch, out_ch, 2, 2), *[ResidualConvBlock(out_ch, out_ch) for _ in range(n_blocks)])
     def forward(self, x, skip): return self.layers(torch.cat([x, skip], 1))
 
-# %% ../nbs/02_unet.ipynb #2bd2466d
+# %% ../nbs/02_unet.ipynb #9f73c703
 class EmbedFC(nn.Module):
     "A two-layer MLP from a vector to one value per channel, shaped `[N, out, 1, 1]` to broadcast over feature maps."
     def __init__(self, in_dim:int, out_dim:int):
@@ -59,7 +59,7 @@ def sinusoidal_embedding(t:torch.Tensor, # int64 time steps [N]
     args = t.float()[:, None] * freqs[None]
     return torch.cat([args.sin(), args.cos()], 1)
 
-# %% ../nbs/02_unet.ipynb #478dc487
+# %% ../nbs/02_unet.ipynb #28cf8132
 def as_context(c, # None, int64 class indices [N], or float vectors [N, n_classes]
                n_classes:int, # number of classes the model knows
                n:int, # batch size
@@ -80,7 +80,7 @@ def as_context(c, # None, int64 class indices [N], or float vectors [N, n_classe
     if not torch.isfinite(c).all(): raise ValueError("c: context vectors contain NaN or inf")
     return c.to(dtype)
 
-# %% ../nbs/02_unet.ipynb #505337cc
+# %% ../nbs/02_unet.ipynb #cf822e7b
 class ContextUnet(nn.Module):
     "The course's noise predictor `model(x_t, t, c) -> ε̂`: a UNet with added time and multiplied context embeddings."
     def __init__(self,
@@ -142,12 +142,12 @@ class ContextUnet(nn.Module):
         u2 = self.up2(cemb2 * u1 + temb2, d1)
         return self.out(torch.cat([u2, x0], 1))
 
-# %% ../nbs/02_unet.ipynb #067514f8
+# %% ../nbs/02_unet.ipynb #1839dd65
 def count_parameters(model:nn.Module) -> int:
     "The number of trainable parameters of `model`."
     return sum(p.numel() for p in model.parameters() if p.requires_grad)
 
-# %% ../nbs/02_unet.ipynb #c92212a7
+# %% ../nbs/02_unet.ipynb #366d49a3
 def shape_table(model:ContextUnet, x:torch.Tensor, t, c=None) -> list:
     "Run `model` once and return `(part, output shape, parameters)` for each top-level part, in call order."
     rows, hooks = [], []

@@ -29,14 +29,44 @@ def pages(proc:Path) -> list:
     nbs = sorted(p for p in proc.glob('*.ipynb') if not p.name.startswith('_'))
     return sorted(nbs, key=lambda p: (p.stem != 'index', p.stem))
 
+def frontmatter(nb) -> dict:
+    "The YAML frontmatter nbdev puts in a raw cell (title, description), or {}."
+    import yaml
+    for c in nb.cells:
+        if c.cell_type == 'raw' and c.source.lstrip().startswith('---'):
+            return yaml.safe_load(c.source.strip().strip('-')) or {}
+    return {}
+
+def directives(src:str) -> dict:
+    "Quarto/nbdev `#| key: value` lines of a code cell."
+    return {m.group(1): (m.group(2) or '').strip() for m in re.finditer(r'^#\|\s*([\w-]+)\s*:?\s*(.*)$', src, re.M)}
+
+def clean(nb):
+    """Prepare a processed notebook for nbconvert: the frontmatter becomes a title, `#| echo/output/include: false`
+    are applied (Quarto would do this), directive lines are dropped, and so are run metadata and saved widget state."""
+    import nbformat
+    fm, cells = frontmatter(nb), []
+    for c in nb.cells:
+        c.metadata = {}
+        if c.cell_type == 'raw' and c.source.lstrip().startswith('---'):
+            cells.append(nbformat.v4.new_markdown_cell(f"# {fm.get('title', '')}\n\n> {fm.get('description', '')}"))
+            continue
+        if c.cell_type == 'code':
+            d = directives(c.source)
+            if d.get('include') == 'false': continue
+            if d.get('output') == 'false': c.outputs = []
+            if d.get('echo') == 'false': c.metadata['tags'] = ['remove_input']
+            c.source = '\n'.join(l for l in c.source.splitlines() if not l.startswith('#|')).strip()
+            if not c.source and not c.outputs: continue
+        cells.append(c)
+    nb.cells = cells
+    nb.metadata.pop('widgets', None)
+    return nb
+
 def title_of(nb) -> str:
     for c in nb.cells:
-        if c.cell_type == 'markdown':
-            m = re.search(r'^#\s+(.+)$', c.source, re.M)
-            if m: return m.group(1).strip().strip('`')
-        if c.cell_type == 'raw' and 'title:' in c.source:
-            m = re.search(r'^title:\s*"?(.+?)"?\s*$', c.source, re.M)
-            if m: return m.group(1).replace('`', '')
+        m = re.search(r'^#\s+(.+)$', c.source, re.M) if c.cell_type == 'markdown' else None
+        if m: return m.group(1).strip().replace('`', '')
     return 'untitled'
 
 def render(nb, exporter, mathjax_url) -> str:
@@ -57,14 +87,16 @@ def main():
         shutil.copytree(MATHJAX, OUT/'mathjax', ignore=shutil.ignore_patterns('unpacked', 'test'))
         mathjax_url = 'mathjax/MathJax.js?config=TeX-AMS_CHTML'
     else: print("warning: Debian's libjs-mathjax is not installed (apt-get install libjs-mathjax); formulas stay as TeX", file=sys.stderr)
-    exporter = HTMLExporter(template_name='lab')
+    from traitlets.config import Config
+    config = Config()
+    config.TagRemovePreprocessor.enabled = True
+    config.TagRemovePreprocessor.remove_input_tags = {'remove_input'}
+    exporter = HTMLExporter(template_name='lab', config=config, exclude_input_prompt=True, exclude_output_prompt=True)
     exporter.mathjax_url = mathjax_url or ''
     exporter.require_js_url = ''
-    nbs = [(p, nbformat.read(p, as_version=4)) for p in pages(proc)]
+    nbs = [(p, clean(nbformat.reads(p.read_text(), as_version=4, capture_validation_error={}))) for p in pages(proc)]
     entries = [(('index' if p.stem == 'index' else p.stem) + '.html', title_of(nb)) for p, nb in nbs]
     for i, (p, nb) in enumerate(nbs):
-        for c in nb.cells:                             # nbdev frontmatter cells are for Quarto, not for readers
-            if c.cell_type == 'raw' and c.source.lstrip().startswith('---'): c.source = ''
         page = render(nb, exporter, mathjax_url)
         page = re.sub(r'<script[^>]*src="https?://[^"]*"[^>]*>\s*</script>', '', page)   # no CDN scripts
         page = re.sub(r'<script[^>]*src=""[^>]*>\s*</script>', '', page)
