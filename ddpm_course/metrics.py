@@ -9,7 +9,7 @@ __all__ = ['CLASSIFIER_DIR', 'DigitClassifier', 'as_digits', 'classifier_split',
            'load_classifier', 'fid_from_features', 'kid_from_features', 'real_features', 'real_floor', 'load_samples',
            'evaluate']
 
-# %% ../nbs/06_evaluation.ipynb #3b7a1a7d
+# %% ../nbs/06_evaluation.ipynb #cf6c6a44
 import json, math
 from pathlib import Path
 import numpy as np
@@ -19,7 +19,7 @@ import torch.nn.functional as F
 from safetensors.torch import save_file, load_file
 from .data import ASSETS, DataError, load_mnist10k, to_model_range
 
-# %% ../nbs/06_evaluation.ipynb #4259141b
+# %% ../nbs/06_evaluation.ipynb #4f6e2798
 class DigitClassifier(nn.Module):
     "A small CNN for 1×28×28 digits; `features` gives its 128-d penultimate activations."
     def __init__(self, n_classes:int=10, width:int=32, n_features:int=128):
@@ -60,7 +60,7 @@ def _batches(model, images, batch_size):
     device = next(model.parameters()).device
     for i in range(0, len(images), batch_size): yield images[i:i + batch_size].to(device)
 
-# %% ../nbs/06_evaluation.ipynb #8f408ace
+# %% ../nbs/06_evaluation.ipynb #52b5ea8c
 CLASSIFIER_DIR = ASSETS/'classifier'
 
 def classifier_split(seed:int=0, n_holdout:int=2000):
@@ -96,7 +96,7 @@ def train_classifier(epochs:int=6, batch_size:int=64, lr:float=2e-3, seed:int=0)
     acc = (model.predict(images[ho]) == labels[ho]).float().mean().item()
     return model, acc
 
-# %% ../nbs/06_evaluation.ipynb #e34d0733
+# %% ../nbs/06_evaluation.ipynb #1b3037ac
 def save_classifier(model:DigitClassifier, accuracy:float, path=CLASSIFIER_DIR):
     "Write the classifier's weights (safetensors) and its held-out accuracy (JSON)."
     path = Path(path); path.mkdir(parents=True, exist_ok=True)
@@ -115,7 +115,7 @@ def load_classifier(path=CLASSIFIER_DIR) -> DigitClassifier:
         _CLASSIFIER[path] = m
     return _CLASSIFIER[path]
 
-# %% ../nbs/06_evaluation.ipynb #5aca7a06
+# %% ../nbs/06_evaluation.ipynb #07af56d9
 def _sqrtm_psd(c:torch.Tensor) -> torch.Tensor:
     vals, vecs = torch.linalg.eigh(c)
     return (vecs * vals.clamp_min(0).sqrt()) @ vecs.T
@@ -142,7 +142,7 @@ def kid_from_features(f1:torch.Tensor, f2:torch.Tensor, subsets:int=20, subset_s
         vals.append(((kaa.sum() - kaa.trace()) + (kbb.sum() - kbb.trace())) / (m * (m - 1)) - 2 * kab.mean())
     return float(torch.stack(vals).mean())
 
-# %% ../nbs/06_evaluation.ipynb #3f3d51f2
+# %% ../nbs/06_evaluation.ipynb #b6a4f54d
 _REAL = {}
 def real_features() -> torch.Tensor:
     "Classifier features of all MNIST-10k digits (cached)."

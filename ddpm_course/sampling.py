@@ -198,10 +198,10 @@ def sampling_panel(model, schedule:NoiseSchedule, n:int=8, class_names=None):
     generate()
     return panel
 
-# %% ../nbs/05_fast_sampling.ipynb #0731a3f9
+# %% ../nbs/05_fast_sampling.ipynb #a0a78b53
 import numpy as np
 
-# %% ../nbs/05_fast_sampling.ipynb #845f5efc
+# %% ../nbs/05_fast_sampling.ipynb #475b4e18
 def check_steps(steps, T:int) -> int:
     "`steps` as an int in 1 … T, else a `SamplingError` naming the allowed range."
     if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or not 1 <= steps <= T:
@@ -220,7 +220,7 @@ def logsnr_timesteps(schedule:NoiseSchedule, steps:int) -> list:
     targets = np.linspace(lam[-1], lam[0], steps)
     return sorted({int(np.abs(lam - l).argmin()) for l in targets}, reverse=True)
 
-# %% ../nbs/05_fast_sampling.ipynb #d882d368
+# %% ../nbs/05_fast_sampling.ipynb #e07df8c8
 def ddim_step(schedule:NoiseSchedule,
               x:torch.Tensor, # x_t
               t:int, # the current step
@@ -237,7 +237,7 @@ def ddim_step(schedule:NoiseSchedule,
     x = math.sqrt(ab_s) * x0 + math.sqrt(max(1 - ab_s - sigma ** 2, 0.0)) * eps
     return x + sigma * noise if sigma > 0 and noise is not None else x
 
-# %% ../nbs/05_fast_sampling.ipynb #ddf4ffbe
+# %% ../nbs/05_fast_sampling.ipynb #b819c32d
 def _sample_loop(model, schedule, shape, context, guidance, generator, batch_size, device, run, x_T=None):
     "Shared checks and chunking of the fast samplers: `run(x_T, c, w)` samples one chunk from its starting noise."
     shape = check_shape(model, shape)
@@ -283,7 +283,7 @@ def ddim_sample(model, # a noise predictor `model(x_t, t, c) -> ε̂`
         return x
     return _sample_loop(model, schedule, shape, context, guidance, generator, batch_size, device, run, x_T)
 
-# %% ../nbs/05_fast_sampling.ipynb #32660390
+# %% ../nbs/05_fast_sampling.ipynb #9bc1b67e
 @torch.inference_mode()
 def dpm_sample(model, # a noise predictor `model(x_t, t, c) -> ε̂`
                schedule:NoiseSchedule,
