@@ -7,14 +7,14 @@ Docs: https://ddpm-course.github.io/ddpm_course/sampling.html.md"""
 # %% auto #0
 __all__ = ['SamplingError', 'check_guidance', 'prepare_context', 'guided_eps', 'check_shape', 'model_device', 'predict_x0', 'ddpm_step', 'ddpm_sample', 'GaussianOptimalEps', 'save_gif', 'animate', 'sampling_panel', 'check_steps', 'trailing_timesteps', 'logsnr_timesteps', 'ddim_step', 'ddim_sample', 'dpm_sample']
 
-# %% ../nbs/04_sampling.ipynb #edca6570
+# %% ../nbs/04_sampling.ipynb #f137d4ce
 import math
 from pathlib import Path
 import torch
 from .schedule import NoiseSchedule
 from .unet import as_context
 
-# %% ../nbs/04_sampling.ipynb #7947482d
+# %% ../nbs/04_sampling.ipynb #0113b102
 class SamplingError(ValueError):
     "Bad sampler arguments, or a model whose output is not finite."
 
@@ -63,7 +63,7 @@ def model_device(model):
     try: return next(model.parameters()).device
     except (AttributeError, StopIteration): return torch.device('cpu')
 
-# %% ../nbs/04_sampling.ipynb #c7689305
+# %% ../nbs/04_sampling.ipynb #8582f1ef
 def predict_x0(schedule:NoiseSchedule, x:torch.Tensor, t:int, eps:torch.Tensor) -> torch.Tensor:
     "x̂₀ = (x_t − sqrt(1 − ᾱ_t) ε̂) / sqrt(ᾱ_t): the clean image implied by a noise prediction at step t."
     return (x - schedule.sqrt_one_minus_alpha_bars[t].item() * eps) / schedule.sqrt_alpha_bars[t].item()
@@ -82,7 +82,7 @@ def ddpm_step(schedule:NoiseSchedule,
     var = beta if variance == 'beta' else schedule.posterior_variance[t].item()
     return mean + math.sqrt(var) * noise
 
-# %% ../nbs/04_sampling.ipynb #2259e739
+# %% ../nbs/04_sampling.ipynb #ed97880a
 @torch.inference_mode()
 def ddpm_sample(model, # a noise predictor `model(x_t, t, c) -> ε̂`
                 schedule:NoiseSchedule,
@@ -122,7 +122,7 @@ def ddpm_sample(model, # a noise predictor `model(x_t, t, c) -> ε̂`
     if record: return images, {t: torch.cat(v) for t, v in sorted(frames.items(), reverse=True)}
     return images
 
-# %% ../nbs/04_sampling.ipynb #512d3918
+# %% ../nbs/04_sampling.ipynb #669fbed6
 class GaussianOptimalEps:
     "The exact noise predictor for data x0 ~ N(mu, s²) per pixel: a test oracle for samplers."
     def __init__(self, schedule:NoiseSchedule, mu:torch.Tensor, s:torch.Tensor):
@@ -131,7 +131,7 @@ class GaussianOptimalEps:
         ab = self.schedule.alpha_bars.to(x.device)[t].reshape(-1, *[1] * (x.ndim - 1)).to(x.dtype)
         return (1 - ab).sqrt() * (x - ab.sqrt() * self.mu) / (ab * self.s ** 2 + 1 - ab)
 
-# %% ../nbs/04_sampling.ipynb #613c243a
+# %% ../nbs/04_sampling.ipynb #5d4a1a16
 def save_gif(frames:list, # image batches [N, C, H, W] (uint8 or float in [-1, 1]), one per frame
              path, # where to write the GIF
              nrow:int=None, # images per row in each frame
@@ -169,7 +169,7 @@ def animate(frames:list, nrow:int=None, titles:list=None, interval:int=100, scal
     plt.close(fig)
     return anim
 
-# %% ../nbs/04_sampling.ipynb #5a9e11fa
+# %% ../nbs/04_sampling.ipynb #8905aa98
 def sampling_panel(model, schedule:NoiseSchedule, n:int=8, class_names=None):
     "An ipywidgets panel (digit, guidance, seed, steps) that samples `n` images live."
     import ipywidgets as W
