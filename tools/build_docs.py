@@ -5,13 +5,15 @@ Why nbconvert: it is Jupyter's own renderer, installs from PyPI, and renders eve
 configure. nbdev's `proc_nbs` first applies the nbdev directives (`#| hide`, `#| echo: false`, ...) and renders
 `show_doc` into the API reference. Users with Quarto can still run `nbdev-docs`; both read the same notebooks.
 
-MathJax comes from Debian's libjs-mathjax (copied into the site), so pages load nothing from a CDN."""
+MathJax comes from Debian's libjs-mathjax and the animation player's icons from fonts-font-awesome (both copied into
+the site), so pages load nothing from a CDN."""
 import html, re, shutil, sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT/'_docs'
 MATHJAX = Path('/usr/share/javascript/mathjax')
+FONT_AWESOME = Path('/usr/share/fonts-font-awesome')   # icons of matplotlib's animation player
 
 CSS = """
 body { margin: 0; }
@@ -91,6 +93,7 @@ def main():
     config = Config()
     config.TagRemovePreprocessor.enabled = True
     config.TagRemovePreprocessor.remove_input_tags = {'remove_input'}
+    if FONT_AWESOME.is_dir(): shutil.copytree(FONT_AWESOME, OUT/'font-awesome', ignore=shutil.ignore_patterns('less', 'scss'))
     exporter = HTMLExporter(template_name='lab', config=config, exclude_input_prompt=True, exclude_output_prompt=True)
     exporter.mathjax_url = mathjax_url or ''
     exporter.require_js_url = ''
@@ -100,6 +103,8 @@ def main():
         page = render(nb, exporter, mathjax_url)
         page = re.sub(r'<script[^>]*src="https?://[^"]*"[^>]*>\s*</script>', '', page)   # no CDN scripts
         page = re.sub(r'<script[^>]*src=""[^>]*>\s*</script>', '', page)
+        page = re.sub(r'<link[^>]*href="https?://[^"]*font-awesome[^"]*"[^>]*>',
+                      '<link rel="stylesheet" href="font-awesome/css/font-awesome.min.css">' if FONT_AWESOME.is_dir() else '', page)
         page = re.sub(r'href="(?:nbs/)?(\d\d\w*|index)\.ipynb(#[^"]*)?"', lambda m: f'href="{m.group(1)}.html{m.group(2) or ""}"', page)
         page = page.replace('src="nbs/images/', 'src="images/')
         name, title = entries[i]
@@ -111,7 +116,7 @@ def main():
         page = page.replace('</head>', f'<style>{CSS}</style></head>', 1)
         page = re.sub(r'(<body[^>]*>)', lambda m: m.group(1) + nav + '<main class="course-page">', page, count=1)
         page = page.replace('</body>', f'</main><div class="course-pager">{prev}{nxt}</div></body>', 1)
-        remote = re.findall(r'(?:src|href)="(https?://(?:cdn|unpkg)[^"]*)"', page)
+        remote = re.findall(r'<(?:script|link|img)[^>]*(?:src|href)="(https?://[^"]*)"', page)
         if remote: sys.exit(f"{name}: still loads from a CDN: {remote[:3]}")
         (OUT/name).write_text(page)
     print(f"wrote {len(nbs)} pages to {OUT}")
