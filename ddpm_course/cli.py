@@ -8,8 +8,8 @@ Docs: https://ddpm-course.github.io/ddpm_course/cli.html.md"""
 __all__ = ['SAMPLERS', 'USER_ERRORS', 'UsageError', 'build_parser', 'check_writable', 'parse_classes', 'sample_labels', 'draw',
            'cmd_train', 'cmd_sample', 'cmd_eval', 'main', 'console']
 
-# %% ../nbs/07_cli.ipynb #76e44be2
-import argparse, json, os, signal, sys, time, traceback
+# %% ../nbs/07_cli.ipynb #7ecf936e
+import argparse, json, os, signal, sys, traceback
 from datetime import datetime
 from pathlib import Path
 import numpy as np
@@ -19,10 +19,10 @@ from .data import load_dataset, DataError, DATA_SPECS, to_uint8, image_grid
 from .schedule import NoiseSchedule
 from .unet import ContextUnet
 from .training import (TrainConfig, TrainingError, CheckpointError, train, load_checkpoint, load_pretrained,
-                                  pick_device, smooth, dist_info, PRETRAINED)
+                                  pick_device, smooth, dist_info)
 from .sampling import SamplingError, ddpm_sample, ddim_sample, dpm_sample, save_gif, check_steps, check_guidance
 
-# %% ../nbs/07_cli.ipynb #8fbb0e80
+# %% ../nbs/07_cli.ipynb #7ca647ca
 class UsageError(ValueError):
     "A command-line argument is invalid."
 
@@ -67,7 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument('--samples', required=True, help='an .npz written by `sample`')
     return p
 
-# %% ../nbs/07_cli.ipynb #db773ebf
+# %% ../nbs/07_cli.ipynb #80b4afb9
 def check_writable(path:Path, what:str='--out'):
     "Raise `UsageError` unless a file can be created at `path` (its folder is created if missing)."
     path = Path(path)
@@ -99,7 +99,7 @@ def sample_labels(args, n_classes:int) -> torch.Tensor:
     if args.per_class is not None: return torch.tensor(ks).repeat_interleave(count)
     return torch.tensor(ks).repeat(-(-count // len(ks)))[:count]
 
-# %% ../nbs/07_cli.ipynb #053c7623
+# %% ../nbs/07_cli.ipynb #21384518
 def _save_png(images, path, nrow, scale=2):
     from PIL import Image
     g = image_grid(images, nrow)
@@ -131,7 +131,7 @@ def draw(model, schedule, labels:torch.Tensor, sampler:str='dpm', steps:int=None
     if not cond.any(): return SAMPLERS[sampler](model, schedule, shape, **kw)
     raise UsageError("labels: mix of conditional and unconditional images")
 
-# %% ../nbs/07_cli.ipynb #679d6c34
+# %% ../nbs/07_cli.ipynb #9c54b213
 def _interrupt(signum, frame): raise KeyboardInterrupt
 
 def cmd_train(args):
@@ -182,7 +182,7 @@ def cmd_train(args):
                               loss_plot=str(out/'loss.png'), samples=str(out/'samples.png'))))
     return 0
 
-# %% ../nbs/07_cli.ipynb #0ad46e79
+# %% ../nbs/07_cli.ipynb #759b1b68
 def cmd_sample(args):
     "`ddpm-course sample`: draw images from a checkpoint into a PNG grid, a GIF or an .npz."
     out = Path(args.out)
@@ -211,7 +211,7 @@ def cmd_eval(args):
     print(json.dumps(evaluate(args.samples), indent=2))
     return 0
 
-# %% ../nbs/07_cli.ipynb #f31f8264
+# %% ../nbs/07_cli.ipynb #122f7538
 USER_ERRORS = (UsageError, DataError, CheckpointError, SamplingError, FileNotFoundError, PermissionError, ValueError, OSError)
 
 def _init_distributed():

@@ -10,9 +10,9 @@ __all__ = ['CKPT_FORMAT', 'PICKLE_SUFFIXES', 'PRETRAINED', 'PRETRAINED_MODEL', '
            'save_checkpoint', 'load_checkpoint', 'convert_state_dict', 'smooth', 'TrainResult', 'check_data_fits',
            'train', 'dist_info', 'load_pretrained']
 
-# %% ../nbs/03_training.ipynb #e7d71cc3
+# %% ../nbs/03_training.ipynb #8498e034
 import json, math, os, shutil, sys, time, warnings
-from dataclasses import dataclass, asdict, field, fields
+from dataclasses import dataclass, asdict
 from pathlib import Path
 import torch
 import torch.distributed as dist
@@ -24,7 +24,7 @@ from .data import ImageDataset, DataError, ASSETS
 from .schedule import NoiseSchedule
 from .unet import ContextUnet, as_context
 
-# %% ../nbs/03_training.ipynb #86b55c2b
+# %% ../nbs/03_training.ipynb #dc6e47db
 def draw_batch(n_images:int, # size of the data set
                batch_size:int, T:int, image_shape:tuple, p_uncond:float,
                generator:torch.Generator=None, device=None) -> tuple:
@@ -57,7 +57,7 @@ def diffusion_loss(model, # noise predictor `model(x_t, t, c)` (or a Distributed
         c = c * keep[:, None]
     return F.mse_loss(model(xt, t, c), noise)
 
-# %% ../nbs/03_training.ipynb #57538d0d
+# %% ../nbs/03_training.ipynb #3d38f57b
 @dataclass
 class TrainConfig:
     "Every setting of a training run (saved in the checkpoint's config.json)."
@@ -106,7 +106,7 @@ def pick_device(device:str='auto') -> torch.device:
     if getattr(torch.backends, 'mps', None) is not None and torch.backends.mps.is_available(): return torch.device('mps')
     return torch.device('cpu')
 
-# %% ../nbs/03_training.ipynb #ca2e433e
+# %% ../nbs/03_training.ipynb #5ef47321
 class EMA:
     "An exponential moving average of a model's parameters (buffers are copied)."
     def __init__(self, model:torch.nn.Module, decay:float=0.999):
@@ -124,7 +124,7 @@ class EMA:
     def load_state_dict(self, sd): self.shadow = {k: v.clone().float() for k, v in sd.items()}
     def copy_to(self, model:torch.nn.Module): model.load_state_dict({k: v.to(model.state_dict()[k].dtype) for k, v in self.shadow.items()})
 
-# %% ../nbs/03_training.ipynb #2f5ac914
+# %% ../nbs/03_training.ipynb #7716bca4
 CKPT_FORMAT = 'ddpm_course-checkpoint'
 PICKLE_SUFFIXES = ('.pt', '.pth', '.pkl', '.pickle', '.ckpt', '.bin')
 
@@ -164,7 +164,7 @@ def _load_optimizer(opt, tensors, groups):
         if 'betas' in g: g['betas'] = tuple(g['betas'])
     opt.load_state_dict({'state': state, 'param_groups': groups})
 
-# %% ../nbs/03_training.ipynb #5122292f
+# %% ../nbs/03_training.ipynb #3fc0b985
 def save_checkpoint(path, # the checkpoint directory (created or replaced atomically)
                     model:ContextUnet,
                     schedule:NoiseSchedule,
@@ -214,7 +214,7 @@ def save_checkpoint(path, # the checkpoint directory (created or replaced atomic
     shutil.rmtree(prev, ignore_errors=True)
     return path
 
-# %% ../nbs/03_training.ipynb #2d203a3b
+# %% ../nbs/03_training.ipynb #bf095b98
 def _read_config(path:Path) -> dict:
     f = path/'config.json'
     if not f.is_file(): raise CheckpointError(f"{path}: not a checkpoint directory (no config.json)")
@@ -269,7 +269,7 @@ def _load_state(model, sd, where):
     if bad: raise CheckpointError(f"{where}: tensor shapes do not match the model in config.json: {'; '.join(bad[:3])}")
     model.load_state_dict({k: v.to(expected[k].dtype) for k, v in sd.items()})
 
-# %% ../nbs/03_training.ipynb #8a1b63db
+# %% ../nbs/03_training.ipynb #939291f0
 def convert_state_dict(src, # a .pt/.pth file holding a state_dict of a `ContextUnet`
                        dst, # the checkpoint directory to write
                        model_config:dict, # `ContextUnet` arguments the weights belong to
@@ -283,7 +283,7 @@ def convert_state_dict(src, # a .pt/.pth file holding a state_dict of a `Context
     _load_state(model, sd, src)
     return save_checkpoint(dst, model, schedule)
 
-# %% ../nbs/03_training.ipynb #0a014e47
+# %% ../nbs/03_training.ipynb #6a94a798
 def _in_notebook():
     try:
         from IPython import get_ipython
@@ -322,7 +322,7 @@ def smooth(values, beta:float=0.98) -> list:
         avg = beta * avg + (1 - beta) * v; out.append(avg / (1 - beta ** i))
     return out
 
-# %% ../nbs/03_training.ipynb #b3d43c0e
+# %% ../nbs/03_training.ipynb #37e8c180
 @dataclass
 class TrainResult:
     "What a training run returns."
@@ -344,7 +344,7 @@ def check_data_fits(model:ContextUnet, dataset:ImageDataset):
     if dataset.n_classes > model.n_classes:
         raise DataError(f"{dataset.name}: {dataset.n_classes} classes but the model's context has {model.n_classes}")
 
-# %% ../nbs/03_training.ipynb #90832e3c
+# %% ../nbs/03_training.ipynb #e54fc1c9
 def train(model:ContextUnet,
           schedule:NoiseSchedule,
           dataset:ImageDataset,
@@ -450,7 +450,7 @@ def _ema_copy(model, ema):
     ema.copy_to(m)
     return m.eval()
 
-# %% ../nbs/03_training.ipynb #02939566
+# %% ../nbs/03_training.ipynb #12a57bdd
 PRETRAINED = {'mnist': ASSETS/'pretrained'/'mnist'}
 PRETRAINED_MODEL = dict(in_channels=1, n_feat=32, n_classes=10, image_size=28, timesteps=500, n_blocks=1)
 PRETRAINED_TRAINING = TrainConfig(minutes=45, batch_size=64, lr=2e-3, warmup=200, ema_decay=0.999, p_uncond=0.1, seed=0, device='cpu')
