@@ -1,38 +1,57 @@
 """Sample quality per minute of training on MNIST-10k: this package's default model against a diffusers reference.
 
-    python benchmarks/quality_per_minute.py [--minutes 1 2 5] [--device cpu|cuda] [--no-reference]
+    python benchmarks/quality_per_minute.py [--minutes 1 2 5] [--device cpu|cuda] [--no-reference] [--set KEY=VALUE ...]
 
-For each budget, trains from scratch, draws 500 conditional digits (50 per class) and reports the chapter-06 metrics:
-FID and KID against the real digits (with the real-data floor at the same sample size), class accuracy, plus training
-images/s, optimiser steps and peak memory. The reference is Hugging Face diffusers' `UNet2DModel` (class-conditional,
-similar size) trained with `DDPMScheduler` under the same protocol (same data, batch, learning rate, budget), sampled
-with diffusers' DPM-Solver++ in the same number of calls (diffusers is a benchmark-only dependency:
-`pip install diffusers`)."""
+`--set` changes one default of ours for an ablation: a `ContextUnet` argument (n_feat, n_blocks, timesteps), `schedule`
+(linear or cosine) or a `TrainConfig` field (batch_size, lr, min_snr_gamma, ema_decay, p_uncond, warmup; `none` for None).
+
+For each budget, trains from scratch with the defaults of `ddpm-course train` (model, schedule, `TrainConfig()`),
+draws 500 conditional digits (50 per class) with the defaults of `ddpm-course sample` (sampler, calls, guidance) and
+reports the chapter-06 metrics: FID and KID against the real digits (with the real-data floor at the same sample
+size), class accuracy, plus training images/s, optimiser steps and peak memory. The reference is Hugging Face
+diffusers' `UNet2DModel` (class-conditional, similar size) trained with `DDPMScheduler` (1000-step linear schedule,
+plain MSE) under the same protocol (same data, batch size, learning rate, budget), sampled with diffusers'
+DPM-Solver++ in the same number of calls; it has no null class, so no guidance (diffusers is a benchmark-only
+dependency, in the `dev` extra). Default budgets: 1, 2 and 5 minutes on a CPU, 1 minute on a GPU."""
 import argparse, resource, time
 import torch
 import torch.nn.functional as F
 from ddpm_course.data import mnist10k
 from ddpm_course.schedule import NoiseSchedule
 from ddpm_course.unet import ContextUnet, count_parameters
-from ddpm_course.training import train, TrainConfig, pick_device
-from ddpm_course.sampling import dpm_sample
+from ddpm_course.training import train, TrainConfig, pick_device, DEFAULT_MODEL, DEFAULT_SCHEDULE
+from ddpm_course.cli import draw, _save_png, DEFAULT_SAMPLER, DEFAULT_STEPS, DEFAULT_GUIDANCE
 from ddpm_course.metrics import evaluate
 
-N_EVAL, STEPS, GUIDANCE, BATCH, LR = 500, 20, 2.0, 64, 2e-3
+N_EVAL, STEPS, BATCH, LR = 500, DEFAULT_STEPS[DEFAULT_SAMPLER], TrainConfig().batch_size, TrainConfig().lr
 
 def peak_mb(device):
     if device.type == 'cuda': return torch.cuda.max_memory_allocated(device) / 2**20
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
-def ours(minutes, device):
+def parse_overrides(pairs) -> tuple:
+    "(model arguments, schedule name, TrainConfig arguments) from the defaults and `KEY=VALUE` overrides."
+    model, schedule, config = dict(DEFAULT_MODEL), DEFAULT_SCHEDULE, {}
+    for pair in pairs:
+        key, _, value = pair.partition('=')
+        if key == 'schedule': schedule = value; continue
+        v = None if value.lower() == 'none' else float(value) if any(ch in value for ch in '.e') else int(value)
+        if key in model: model[key] = v
+        elif key in TrainConfig.__dataclass_fields__: config[key] = v
+        else: raise SystemExit(f"--set: unknown setting {key!r}")
+    return model, schedule, config
+
+def ours(minutes, device, overrides=(), grid=None):
+    model_args, schedule, config = parse_overrides(overrides)
     torch.manual_seed(0)
-    model = ContextUnet(in_channels=1, n_feat=32, n_blocks=1, timesteps=500)
-    sched = NoiseSchedule.linear(500)
-    res = train(model, sched, mnist10k(), TrainConfig(minutes=minutes, batch_size=BATCH, lr=LR, device=str(device)), progress='none')
-    asked = torch.arange(N_EVAL, device=device) % 10
-    x = dpm_sample(res.ema_model, sched, (N_EVAL, 1, 28, 28), steps=STEPS, context=asked, guidance=GUIDANCE,
-                   generator=torch.Generator(device).manual_seed(1))
-    return count_parameters(model), res.steps, res.images_per_second, evaluate(x.cpu(), asked.cpu())
+    model = ContextUnet(in_channels=1, n_classes=10, image_size=28, **model_args)
+    sched = getattr(NoiseSchedule, schedule)(model_args['timesteps'])
+    res = train(model, sched, mnist10k(), TrainConfig(minutes=minutes, device=str(device), **config), progress='none')
+    if grid:                                          # the samples.png that `ddpm-course train` writes at the end
+        _save_png(draw(res.ema_model, sched, torch.arange(10).repeat_interleave(8), seed=0).cpu(), f"{grid}-{minutes:g}min.png", nrow=8)
+    asked = torch.arange(N_EVAL) % 10
+    x = draw(res.ema_model, sched, asked, seed=1)
+    return count_parameters(model), res.steps, res.images_per_second, evaluate(x.cpu(), asked)
 
 def reference(minutes, device):
     from diffusers import UNet2DModel, DDPMScheduler, DPMSolverMultistepScheduler
@@ -64,20 +83,24 @@ def reference(minutes, device):
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument('--minutes', type=float, nargs='+', default=[1, 2, 5])
+    p.add_argument('--minutes', type=float, nargs='+', help='training budgets (default: 1 2 5 on a CPU, 1 on a GPU)')
     p.add_argument('--device', default='auto')
     p.add_argument('--no-reference', action='store_true')
+    p.add_argument('--grid', help='save the sample grid of ours (as `ddpm-course train` draws it) to GRID-<M>min.png')
+    p.add_argument('--set', nargs='*', default=[], metavar='KEY=VALUE', help='change a default of ours (an ablation)')
     a = p.parse_args()
     device = pick_device(a.device)
+    a.minutes = a.minutes or ([1] if device.type == 'cuda' else [1, 2, 5])
     rows = []
     for m in a.minutes:
         for name, fn in (('ddpm_course', ours), ('diffusers UNet2DModel', reference)):
             if a.no_reference and fn is reference: continue
-            params, steps, ips, r = fn(m, device)
+            params, steps, ips, r = fn(m, device, a.set, a.grid) if fn is ours else fn(m, device)
             rows.append((m, name, params, steps, ips, r, peak_mb(device)))
             print(f"done: {name}, {m} min", flush=True)
+    if a.set: print(f"\nours with {' '.join(a.set)}")
     print(f"\ndevice: {torch.cuda.get_device_name(device) if device.type == 'cuda' else 'CPU'}; {N_EVAL} samples, {STEPS} calls, "
-          f"guidance {GUIDANCE} (ours; the reference has no guidance)")
+          f"guidance {DEFAULT_GUIDANCE} (ours, {DEFAULT_SAMPLER}; the reference: diffusers DPM-Solver++, no guidance)")
     print(f"{'min':>4} {'model':<22}{'params':>9}{'steps':>7}{'img/s':>7}{'FID':>8}{'floor':>7}{'KID':>8}{'acc':>7}{'peak MB':>9}")
     for m, name, params, steps, ips, r, mb in rows:
         print(f"{m:>4g} {name:<22}{params:>9,}{steps:>7}{ips:>7.0f}{r['fid']:>8.1f}{r['fid_floor']:>7.1f}{r['kid']:>8.2f}{r['class_accuracy']:>7.1%}{mb:>9.0f}")
