@@ -36,13 +36,14 @@ def default_model(size, device):
     torch.manual_seed(0)
     return ContextUnet(in_channels=1, n_classes=10, image_size=size, **DEFAULT_MODEL).to(device)
 
-def train_rate(model, sched, bs, device, steps):
+def train_rate(model, sched, bs, device, steps, bf16=False):
     cfg = TrainConfig()
     opt = torch.optim.AdamW(model.parameters(), cfg.lr)
     x0 = torch.rand(bs, model.in_channels, *model.image_size, device=device) * 2 - 1
     y = torch.randint(0, 10, (bs,), device=device)
     def step():
-        loss = diffusion_loss(model, sched, x0, y, min_snr_gamma=cfg.min_snr_gamma)
+        with torch.autocast('cuda', dtype=torch.bfloat16, enabled=bf16):
+            loss = diffusion_loss(model, sched, x0, y, min_snr_gamma=cfg.min_snr_gamma)
         opt.zero_grad(); loss.backward(); opt.step()
     return bs / timed(step, device, steps)
 
@@ -67,6 +68,10 @@ def main():
             if gpu: torch.cuda.reset_peak_memory_stats(device)
             tr = train_rate(model, sched, bs, device, steps=5 if not gpu else 20)
             print(f"{size:>5}{bs:>7}{count_parameters(model):>9,}{tr:>9.0f}{peak_mb(device):>9.0f}", flush=True)
+    if gpu:                                               # `--bf16` of `ddpm-course train`
+        model = default_model(28, device); torch.cuda.reset_peak_memory_stats(device)
+        tr = train_rate(model, sched, batches[-1], device, steps=20, bf16=True)
+        print(f"{28:>5}{batches[-1]:>7}{count_parameters(model):>9,}{tr:>9.0f}{peak_mb(device):>9.0f}  bf16 autocast", flush=True)
 
     print(f"\n2. sampling, 28 px, guidance w = {DEFAULT_GUIDANCE} (images/s)")
     model = default_model(28, device).eval()

