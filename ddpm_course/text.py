@@ -57,7 +57,7 @@ def encode_prompts(prompts # one prompt, or a list of them
             _CACHE[p] = load_text_encoder().encode([p], convert_to_tensor=True)[0].float().cpu().clone()
     return torch.stack([_CACHE[p] for p in prompts]) if prompts else torch.zeros(0, TEXT_DIM)
 
-# %% ../nbs/08_text.ipynb #54b14fc5
+# %% ../nbs/08_text.ipynb #d8398470
 DIGIT_WORDS = ('zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine')
 
 DIGIT_TEMPLATES = ("a handwritten {word}", "the digit {word}", "number {word}, written quickly", "a {name}",
@@ -72,13 +72,13 @@ GENERIC_TEMPLATES = ("a {word}", "{word}", "a picture of a {word}", "a {word} sp
                      "a small {word}", "an image of a {word}", "a drawing of a {word}", "the {word}", "a 16x16 {word}")
 GENERIC_HELD_OUT = ("a tiny picture showing a {word}", "one {word}, in pixels")
 
-def _words(name:str) -> str: return DIGIT_WORDS[int(name)] if name.isdigit() and len(name) == 1 else name.replace('-', ' ')
+def _is_digit(name:str) -> bool: return name.isdigit() and len(name) == 1
+def _words(name:str) -> str: return DIGIT_WORDS[int(name)] if _is_digit(name) else name.replace('-', ' ')
 
 def caption_templates(class_names, # the data set's class names
                       held_out:bool=False): # the templates kept out of training instead
     "The caption templates for these classes: digit phrasings for '0' … '9', generic ones otherwise."
-    digits = all(n.isdigit() and len(n) == 1 for n in class_names)
-    if digits: return DIGIT_HELD_OUT if held_out else DIGIT_TEMPLATES
+    if all(map(_is_digit, class_names)): return DIGIT_HELD_OUT if held_out else DIGIT_TEMPLATES
     return GENERIC_HELD_OUT if held_out else GENERIC_TEMPLATES
 
 def captions(class_names, templates=None) -> list:
