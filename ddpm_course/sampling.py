@@ -82,8 +82,8 @@ def ddpm_step(schedule:NoiseSchedule,
     var = beta if variance == 'beta' else schedule.posterior_variance[t].item()
     return mean + math.sqrt(var) * noise
 
-# %% ../nbs/04_sampling.ipynb #51af9486
-CPU_CHUNK = 128 # images generated at once on the CPU by default: small batches stay in cache and run faster
+# %% ../nbs/04_sampling.ipynb #b88a8f69
+CPU_CHUNK = 64 # images generated at once on the CPU by default: small batches stay in cache and run faster (benchmarks/throughput.py)
 
 def _sample_loop(model, schedule, shape, context, guidance, generator, batch_size, device, run, x_T=None):
     "Checks and chunking shared by every sampler: `run(x_T, c, w)` turns one chunk of starting noise into images."
