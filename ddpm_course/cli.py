@@ -9,7 +9,7 @@ __all__ = ['DEFAULT_SAMPLER', 'DEFAULT_GUIDANCE', 'DEFAULT_STEPS', 'SAMPLERS', '
            'build_parser', 'check_writable', 'parse_classes', 'spread', 'sample_labels', 'draw', 'cmd_train',
            'cmd_sample', 'prompt_context', 'cmd_eval', 'main', 'console']
 
-# %% ../nbs/07_cli.ipynb #837053b6
+# %% ../nbs/07_cli.ipynb #ff1a13dd
 import argparse, json, os, signal, sys, threading, traceback
 from datetime import datetime
 from pathlib import Path
@@ -22,7 +22,8 @@ from .unet import ContextUnet
 from .training import (TrainConfig, TrainingError, CheckpointError, train, load_checkpoint, load_pretrained,
                                   pick_device, smooth, dist_info, DEFAULT_MODEL, DEFAULT_SCHEDULE)
 from .sampling import SamplingError, ddpm_sample, ddim_sample, dpm_sample, save_gif, check_steps, check_guidance
-from .text import TextExtraMissing, TEXT_DIM, TEXT_ENCODER
+from .text import (TextExtraMissing, TEXT_DIM, TEXT_ENCODER, encode_prompts, prompt_label, caption_table,
+                              caption_templates)   # imports without the text extra; only encoding needs it
 
 # %% ../nbs/07_cli.ipynb #51d2f1f4
 class UsageError(ValueError):
@@ -181,7 +182,6 @@ def cmd_train(args):
         except ValueError as e: raise DataError(f"{ds.name}: {e}") from None
     captions = samples_context = None
     if args.text:                                    # chapter 08: captions of the class names, encoded once
-        from ddpm_course.text import caption_table, caption_templates
         captions = caption_table(ds.class_names)
         samples_context = caption_table(ds.class_names, caption_templates(ds.class_names, held_out=True)[:1])[:, 0].repeat_interleave(8, 0)
     if rank == 0:
@@ -239,7 +239,6 @@ def prompt_context(args, model, config) -> tuple:
     encoder = config.get('text_encoder')
     if not encoder: raise UsageError("--prompt: this checkpoint was trained on class labels, not text; use --class, or --ckpt pretrained-text")
     if encoder != TEXT_ENCODER: raise CheckpointError(f"{args.ckpt}: takes vectors of the text encoder {encoder!r}; this package has {TEXT_ENCODER!r}")
-    from ddpm_course.text import encode_prompts, prompt_label
     prompts = spread(args.prompt, args)
     try: context = encode_prompts(prompts)
     except ValueError as e: raise UsageError(f"--prompt: {str(e).split(': ', 1)[1]}") from None
