@@ -24,9 +24,10 @@ from .training import (TrainConfig, TrainingError, CheckpointError, train, load_
 from .sampling import SamplingError, ddpm_sample, ddim_sample, dpm_sample, save_gif, check_steps, check_guidance
 from .text import (TextExtraMissing, TEXT_DIM, TEXT_ENCODER, encode_prompts, prompt_label, caption_table,
                               caption_templates)   # imports without the text extra; only encoding needs it
+from .errors import CourseError
 
 # %% ../nbs/07_cli.ipynb #51d2f1f4
-class UsageError(ValueError):
+class UsageError(CourseError, ValueError):
     "A command-line argument is invalid."
 
 DEFAULT_SAMPLER, DEFAULT_GUIDANCE = 'dpm', 2.0
@@ -93,8 +94,8 @@ def parse_classes(args, n_classes:int) -> list:
     if args.klass is not None: ks = [args.klass]
     elif args.classes is not None:
         try: ks = [int(k) for k in args.classes.split(',') if k.strip()]
-        except ValueError: raise UsageError(f"--classes: expected comma-separated integers, got {args.classes!r}") from None
-        if not ks: raise UsageError("--classes: give at least one class index")
+        except ValueError: raise UsageError('--classes', f"expected comma-separated integers, got {args.classes!r}") from None
+        if not ks: raise UsageError('--classes', "give at least one class index")
     else: ks = list(range(n_classes)) if args.per_class is not None else None
     if ks is not None:
         bad = [k for k in ks if not 0 <= k < n_classes]
@@ -140,12 +141,12 @@ def draw(model, schedule, labels:torch.Tensor, sampler:str=DEFAULT_SAMPLER, step
     kw = dict(generator=g, callback=callback)
     if sampler != 'ddpm': kw['steps'] = check_steps(steps if steps is not None else DEFAULT_STEPS[sampler], schedule.T)
     elif steps is not None and steps != schedule.T:
-        raise UsageError(f"--steps: the ddpm sampler visits every one of the model's {schedule.T} steps; use ddim or dpm for fewer")
+        raise UsageError('--steps', f"the ddpm sampler visits every one of the model's {schedule.T} steps; use ddim or dpm for fewer")
     if context is not None: return SAMPLERS[sampler](model, schedule, shape, context=context.to(device), guidance=guidance, **kw)
     cond = labels >= 0
     if cond.all(): return SAMPLERS[sampler](model, schedule, shape, context=labels.to(device), guidance=guidance, **kw)
     if not cond.any(): return SAMPLERS[sampler](model, schedule, shape, **kw)
-    raise UsageError("labels: mix of conditional and unconditional images")
+    raise UsageError('labels', "mix of conditional and unconditional images")
 
 # %% ../nbs/07_cli.ipynb #4962210a
 def _interrupt(signum, frame): raise KeyboardInterrupt
@@ -156,7 +157,7 @@ def cmd_train(args):
     ds = load_dataset(args.data)
     out = Path(args.out or Path('runs')/datetime.now().strftime('%Y%m%d-%H%M%S'))
     if args.resume and not (out/'config.json').is_file() and not out.with_name(out.name + '.previous').is_dir():
-        raise UsageError(f"--resume: no checkpoint to resume in {out}")
+        raise UsageError('--resume', f"no checkpoint to resume in {out}")
     if rank == 0: check_writable(out)
     budget = dict(steps=args.steps) if args.steps is not None else dict(epochs=args.epochs) if args.epochs is not None else dict(minutes=args.minutes or 5.0)
     try:
@@ -171,7 +172,7 @@ def cmd_train(args):
         model = ContextUnet(**ck['model'])
         args.text = bool(ck.get('text_encoder'))
     else:
-        if args.timesteps < 1: raise UsageError(f"--timesteps: expected a positive integer, got {args.timesteps}")
+        if args.timesteps < 1: raise UsageError('--timesteps', f"expected a positive integer, got {args.timesteps}")
         for flag, v in (('--n-feat', args.n_feat), ('--n-blocks', args.n_blocks)):
             if v < 1: raise UsageError(f"{flag}: expected a positive integer, got {v}")
         schedule = getattr(NoiseSchedule, args.schedule)(args.timesteps)
@@ -209,7 +210,7 @@ def cmd_train(args):
 def cmd_sample(args):
     "`ddpm-course sample`: draw images from a checkpoint into a PNG grid, a GIF or an .npz."
     out = Path(args.out)
-    if out.suffix.lower() not in ('.png', '.gif', '.npz'): raise UsageError(f"--out: expected a .png, .gif or .npz file name, got {out.name!r}")
+    if out.suffix.lower() not in ('.png', '.gif', '.npz'): raise UsageError('--out', f"expected a .png, .gif or .npz file name, got {out.name!r}")
     check_writable(out)
     device = pick_device(args.device)
     if args.ckpt in PRETRAINED_NAMES: model, schedule, config = load_pretrained(PRETRAINED_NAMES[args.ckpt], device=device)
@@ -237,11 +238,11 @@ PRETRAINED_NAMES = {'pretrained': 'mnist', 'pretrained-text': 'text'}   # --ckpt
 def prompt_context(args, model, config) -> tuple:
     "(labels the prompts name, −1 if none; their sentence vectors) for `--prompt`, one per image."
     encoder = config.get('text_encoder')
-    if not encoder: raise UsageError("--prompt: this checkpoint was trained on class labels, not text; use --class, or --ckpt pretrained-text")
+    if not encoder: raise UsageError('--prompt', "this checkpoint was trained on class labels, not text; use --class, or --ckpt pretrained-text")
     if encoder != TEXT_ENCODER: raise CheckpointError(f"{args.ckpt}: takes vectors of the text encoder {encoder!r}; this package has {TEXT_ENCODER!r}")
     prompts = spread(args.prompt, args)
     try: context = encode_prompts(prompts)
-    except ValueError as e: raise UsageError(f"--prompt: {str(e).split(': ', 1)[1]}") from None
+    except ValueError as e: raise UsageError('--prompt', f"{str(e).split(': ', 1)[1]}") from None
     names = (config.get('dataset') or {}).get('class_names') or [str(k) for k in range(model.n_classes)]
     return torch.tensor([prompt_label(p, names) for p in prompts], dtype=torch.long), context
 

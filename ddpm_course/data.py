@@ -18,8 +18,10 @@ import numpy as np
 import torch
 from torch.utils.data import Dataset
 
-# %% ../nbs/00_data.ipynb #4a1cf3a1
-class DataError(ValueError):
+# %% ../nbs/00_data.ipynb #ee0fa7f8
+from .errors import CourseError, ArgError, ArgTypeError
+
+class DataError(CourseError, ValueError):
     "A data file or array is malformed: the message names the file or argument and what was expected."
 
 # %% ../nbs/00_data.ipynb #613f36eb
@@ -81,13 +83,13 @@ def load_mnist10k(root=None # folder holding the two IDX gz files; default: the 
 # %% ../nbs/00_data.ipynb #e3d153a7
 def to_model_range(images:torch.Tensor) -> torch.Tensor:
     "uint8 images (0…255) → float32 in [-1, 1]."
-    if images.dtype != torch.uint8: raise DataError(f"images: expected dtype uint8, got {images.dtype}")
+    if images.dtype != torch.uint8: raise DataError('images', f"expected dtype uint8, got {images.dtype}")
     return images.float() / 127.5 - 1
 
 def to_uint8(images:torch.Tensor) -> torch.Tensor:
     "Float images in [-1, 1] (values outside are clipped) → uint8 0…255."
-    if not images.is_floating_point(): raise DataError(f"images: expected a float tensor in [-1, 1], got {images.dtype}")
-    if not torch.isfinite(images).all(): raise DataError("images: contain NaN or inf")
+    if not images.is_floating_point(): raise DataError('images', f"expected a float tensor in [-1, 1], got {images.dtype}")
+    if not torch.isfinite(images).all(): raise DataError('images', "contain NaN or inf")
     return ((images.clamp(-1, 1) + 1) * 127.5).round().to(torch.uint8)
 
 # %% ../nbs/00_data.ipynb #8b4a55d6
@@ -127,7 +129,7 @@ def _as_uint8_hwc(images):
     images = torch.as_tensor(images).detach().cpu()
     if images.ndim == 3: images = images.unsqueeze(1)
     if images.ndim != 4 or images.shape[1] not in (1, 3):
-        raise DataError(f"images: expected [N, C, H, W] with 1 or 3 channels, got {tuple(images.shape)}")
+        raise DataError('images', f"expected [N, C, H, W] with 1 or 3 channels, got {tuple(images.shape)}")
     if images.dtype != torch.uint8: images = to_uint8(images.float())
     return images.permute(0, 2, 3, 1).numpy()
 
@@ -189,7 +191,7 @@ def load_torchvision(name:str, # 'mnist', 'fashion-mnist' or 'cifar10'
     from torchvision import datasets
     kinds = {'mnist': (datasets.MNIST, CLASS_NAMES), 'fashion-mnist': (datasets.FashionMNIST, FASHION_NAMES),
              'cifar10': (datasets.CIFAR10, CIFAR10_NAMES)}
-    if name not in kinds: raise DataError(f"name: unknown torchvision data set {name!r}; expected one of {', '.join(kinds)}")
+    if name not in kinds: raise DataError('name', f"unknown torchvision data set {name!r}; expected one of {', '.join(kinds)}")
     cls, names = kinds[name]
     if not download and not Path(root).is_dir(): raise FileNotFoundError(f"{name}: data folder not found: {root}")
     try: tv = cls(str(root), train=train, download=download)
@@ -249,7 +251,7 @@ def load_image_folder(folder, # one sub-folder per class, or a flat folder of im
         try: im = Image.open(f); im.load()
         except (UnidentifiedImageError, OSError) as e: raise DataError(f"{f}: not a readable image ({e})") from None
         if channels is None: channels = 1 if im.mode in ('L', '1', 'I;16', 'I') else 3
-        if channels not in (1, 3): raise DataError(f"channels: expected 1 or 3, got {channels}")
+        if channels not in (1, 3): raise DataError('channels', f"expected 1 or 3, got {channels}")
         im = im.convert('L' if channels == 1 else 'RGB')
         if image_size: im = im.resize((image_size, image_size), Image.BICUBIC)
         a = np.asarray(im, np.uint8).reshape(im.size[1], im.size[0], channels)
@@ -270,4 +272,4 @@ def load_dataset(spec:str='mnist10k') -> ImageDataset:
     if where and kind in ('mnist', 'fashion-mnist', 'cifar10'): return load_torchvision(kind, where)
     if where and kind == 'sprites': return load_sprites(where)
     if where and kind == 'folder': return load_image_folder(where)
-    raise DataError(f"data: unknown data spec {spec!r}; expected one of {', '.join(DATA_SPECS)}")
+    raise DataError('data', f"unknown data spec {spec!r}; expected one of {', '.join(DATA_SPECS)}")

@@ -47,12 +47,12 @@ def as_digits(images) -> torch.Tensor:
     "Check and convert images to float `[N, 1, 28, 28]` in [-1, 1] (uint8 or float input)."
     images = torch.as_tensor(images)
     if images.ndim != 4 or tuple(images.shape[1:]) != (1, 28, 28):
-        raise DataError(f"images: the metrics take 1×28×28 digits [N, 1, 28, 28], got shape {tuple(images.shape)}")
+        raise DataError('images', f"the metrics take 1×28×28 digits [N, 1, 28, 28], got shape {tuple(images.shape)}")
     if images.dtype == torch.uint8: return to_model_range(images)
-    if not images.is_floating_point(): raise DataError(f"images: expected uint8 or float in [-1, 1], got {images.dtype}")
-    if not torch.isfinite(images).all(): raise DataError("images: contain NaN or inf")
+    if not images.is_floating_point(): raise DataError('images', f"expected uint8 or float in [-1, 1], got {images.dtype}")
+    if not torch.isfinite(images).all(): raise DataError('images', "contain NaN or inf")
     if images.min() < -1.001 or images.max() > 1.001:
-        raise DataError(f"images: float images must lie in [-1, 1], got {images.min().item():.3g} … {images.max().item():.3g}")
+        raise DataError('images', f"float images must lie in [-1, 1], got {images.min().item():.3g} … {images.max().item():.3g}")
     return images.float()
 
 def _batches(model, images, batch_size):
@@ -122,7 +122,7 @@ def _sqrtm_psd(c:torch.Tensor) -> torch.Tensor:
 
 def fid_from_features(f1:torch.Tensor, f2:torch.Tensor) -> float:
     "The Fréchet distance between Gaussians fitted to two feature sets `[N, d]`."
-    if len(f1) < 2 or len(f2) < 2: raise DataError("images: FID needs at least 2 images in each set")
+    if len(f1) < 2 or len(f2) < 2: raise DataError('images', "FID needs at least 2 images in each set")
     f1, f2 = f1.double(), f2.double()
     m1, m2 = f1.mean(0), f2.mean(0)
     c1, c2 = torch.cov(f1.T), torch.cov(f2.T)
@@ -134,7 +134,7 @@ def kid_from_features(f1:torch.Tensor, f2:torch.Tensor, subsets:int=20, subset_s
     "Kernel Inception Distance: unbiased MMD² with a cubic polynomial kernel, averaged over random subsets."
     f1, f2 = f1.double(), f2.double()
     m = min(subset_size, len(f1), len(f2))
-    if m < 2: raise DataError("images: KID needs at least 2 images in each set")
+    if m < 2: raise DataError('images', "KID needs at least 2 images in each set")
     d, g, vals = f1.shape[1], torch.Generator().manual_seed(seed), []
     for _ in range(subsets):
         a = f1[torch.randperm(len(f1), generator=g)[:m]]; b = f2[torch.randperm(len(f2), generator=g)[:m]]
@@ -187,7 +187,7 @@ def evaluate(images, # float [-1, 1] or uint8 [N, 1, 28, 28], or the path of an 
     res.update(fid_floor=floor['fid'], kid_floor=floor['kid'])
     if labels is not None:
         labels = torch.as_tensor(labels).long()
-        if labels.shape != (len(images),): raise DataError(f"labels: expected shape [{len(images)}], got {tuple(labels.shape)}")
+        if labels.shape != (len(images),): raise DataError('labels', f"expected shape [{len(images)}], got {tuple(labels.shape)}")
         asked = labels >= 0
         if asked.any(): res['class_accuracy'] = (clf.predict(images[asked]) == labels[asked]).float().mean().item()
     return res

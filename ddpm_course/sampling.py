@@ -13,17 +13,18 @@ from pathlib import Path
 import torch
 from .schedule import NoiseSchedule
 from .unet import as_context
+from .errors import CourseError
 
 # %% ../nbs/04_sampling.ipynb #86f4309d
-class SamplingError(ValueError):
+class SamplingError(CourseError, ValueError):
     "Bad sampler arguments, or a model whose output is not finite."
 
 def check_guidance(guidance):
     "Raise `SamplingError` unless `guidance` is None or a finite number."
     if guidance is None: return None
     try: w = float(guidance)
-    except (TypeError, ValueError): raise SamplingError(f"guidance: expected a number or None, got {guidance!r}") from None
-    if not math.isfinite(w): raise SamplingError(f"guidance: expected a finite number, got {guidance}")
+    except (TypeError, ValueError): raise SamplingError('guidance', f"expected a number or None, got {guidance!r}") from None
+    if not math.isfinite(w): raise SamplingError('guidance', f"expected a finite number, got {guidance}")
     return w
 
 def prepare_context(model, context, n:int, device):
@@ -31,7 +32,7 @@ def prepare_context(model, context, n:int, device):
     if context is None: return None
     if hasattr(model, 'n_classes'):
         try: return as_context(context, model.n_classes, n, device=device, context_dim=getattr(model, 'context_dim', None))
-        except (ValueError, TypeError) as e: raise SamplingError(f"context: {str(e).removeprefix('c: ')}") from None
+        except (ValueError, TypeError) as e: raise SamplingError('context', f"{str(e).removeprefix('c: ')}") from None
     return torch.as_tensor(context, device=device)
 
 def guided_eps(model, x:torch.Tensor, t:torch.Tensor, c, guidance:float=None) -> torch.Tensor:
@@ -44,18 +45,18 @@ def guided_eps(model, x:torch.Tensor, t:torch.Tensor, c, guidance:float=None) ->
             cond, uncond = both.chunk(2)
         else: cond, uncond = model(x, t, c), model(x, t, None)
         eps = uncond + guidance * (cond - uncond)
-    if eps.shape != x.shape: raise SamplingError(f"model: returned shape {tuple(eps.shape)} for input {tuple(x.shape)}; a noise predictor must keep the shape")
-    if not torch.isfinite(eps).all(): raise SamplingError(f"model: predicted noise contains NaN or inf at t={int(t[0])}")
+    if eps.shape != x.shape: raise SamplingError('model', f"returned shape {tuple(eps.shape)} for input {tuple(x.shape)}; a noise predictor must keep the shape")
+    if not torch.isfinite(eps).all(): raise SamplingError('model', f"predicted noise contains NaN or inf at t={int(t[0])}")
     return eps
 
 def check_shape(model, shape) -> tuple:
     "`shape` as a tuple `(N, C, H, W)`, checked against the model when it can tell (`check_input`)."
     try: shape = tuple(int(s) for s in shape)
-    except TypeError: raise SamplingError(f"shape: expected (N, C, H, W), got {shape!r}") from None
-    if len(shape) != 4 or min(shape) < 1: raise SamplingError(f"shape: expected four positive sizes (N, C, H, W), got {shape}")
+    except TypeError: raise SamplingError('shape', f"expected (N, C, H, W), got {shape!r}") from None
+    if len(shape) != 4 or min(shape) < 1: raise SamplingError('shape', f"expected four positive sizes (N, C, H, W), got {shape}")
     if hasattr(model, 'check_input'):
         try: model.check_input(torch.empty(0, *shape[1:]))
-        except (ValueError, TypeError) as e: raise SamplingError(f"shape: {str(e).removeprefix('x: ')}") from None
+        except (ValueError, TypeError) as e: raise SamplingError('shape', f"{str(e).removeprefix('x: ')}") from None
     return shape
 
 def model_device(model):
@@ -92,7 +93,7 @@ def _sample_loop(model, schedule, shape, context, guidance, generator, batch_siz
     n = shape[0]
     device = torch.device(device) if device is not None else model_device(model)
     batch_size = batch_size or (min(n, CPU_CHUNK) if device.type == 'cpu' else n)
-    if batch_size < 1: raise SamplingError(f"batch_size: expected a positive integer, got {batch_size}")
+    if batch_size < 1: raise SamplingError('batch_size', f"expected a positive integer, got {batch_size}")
     c_all = prepare_context(model, context, n, device)
     out = []
     for i in range(0, n, batch_size):
@@ -117,7 +118,7 @@ def ddpm_sample(model, # a noise predictor `model(x_t, t, c) -> ε̂`
                 batch_size:int=None, # generate at most this many images at once (default: all on a GPU, `CPU_CHUNK` on the CPU)
                 device=None): # default: the model's device
     "Draw images with DDPM's ancestral sampler (Ho et al. 2020, Algorithm 2); returns images in [-1, 1]."
-    if variance not in ('beta', 'posterior'): raise SamplingError(f"variance: expected 'beta' or 'posterior', got {variance!r}")
+    if variance not in ('beta', 'posterior'): raise SamplingError('variance', f"expected 'beta' or 'posterior', got {variance!r}")
     frames = {}
     def run(x, c, w):
         for t in range(schedule.T - 1, -1, -1):
@@ -215,7 +216,7 @@ import numpy as np
 def check_steps(steps, T:int) -> int:
     "`steps` as an int in 1 … T, else a `SamplingError` naming the allowed range."
     if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or not 1 <= steps <= T:
-        raise SamplingError(f"steps: expected an integer number of network calls in 1 … {T} (the model's T), got {steps!r}")
+        raise SamplingError('steps', f"expected an integer number of network calls in 1 … {T} (the model's T), got {steps!r}")
     return int(steps)
 
 def trailing_timesteps(T:int, steps:int) -> list:
@@ -263,7 +264,7 @@ def ddim_sample(model, # a noise predictor `model(x_t, t, c) -> ε̂`
                 callback=None): # called as callback(t, x, x0_hat) after each step
     "Draw images with DDIM over `steps` trailing time steps; returns images in [-1, 1]."
     steps = check_steps(steps, schedule.T)
-    if not (isinstance(eta, (int, float)) and 0 <= eta <= 1): raise SamplingError(f"eta: expected a number in [0, 1], got {eta!r}")
+    if not (isinstance(eta, (int, float)) and 0 <= eta <= 1): raise SamplingError('eta', f"expected a number in [0, 1], got {eta!r}")
     ts = trailing_timesteps(schedule.T, steps)
     def run(x, c, w):
         for i, t in enumerate(ts):

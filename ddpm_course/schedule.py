@@ -10,6 +10,7 @@ __all__ = ['NoiseSchedule', 'at', 'check_moments', 'q_step', 'forward_widget']
 # %% ../nbs/01_forward.ipynb #ea9162dc
 import math
 import torch
+from .errors import ArgError, ArgTypeError
 
 # %% ../nbs/01_forward.ipynb #c92afb67
 class NoiseSchedule:
@@ -19,10 +20,10 @@ class NoiseSchedule:
                  kind:str='custom', # how the betas were made, for configs and messages
                  **params): # the constructor's parameters, kept for `to_config`
         betas = torch.as_tensor(betas, dtype=torch.float64)
-        if betas.ndim != 1 or len(betas) < 1: raise ValueError(f"betas: expected a 1-D sequence of length T ≥ 1, got shape {tuple(betas.shape)}")
+        if betas.ndim != 1 or len(betas) < 1: raise ArgError('betas', f"expected a 1-D sequence of length T ≥ 1, got shape {tuple(betas.shape)}")
         if not torch.isfinite(betas).all() or (betas <= 0).any() or (betas >= 1).any():
-            raise ValueError(f"betas: every value must lie in the open interval (0, 1), got min {betas.min().item():.3g}, max {betas.max().item():.3g}")
-        if betas[0] < 1e-15: raise ValueError(f"betas: the first value must be at least 1e-15, or 1 − ᾱ_0 rounds to 0 in float64; got {betas[0].item():.3g}")
+            raise ArgError('betas', f"every value must lie in the open interval (0, 1), got min {betas.min().item():.3g}, max {betas.max().item():.3g}")
+        if betas[0] < 1e-15: raise ArgError('betas', f"the first value must be at least 1e-15, or 1 − ᾱ_0 rounds to 0 in float64; got {betas[0].item():.3g}")
         self.kind, self.params = kind, params
         self.betas = betas
         self.alphas = 1 - betas
@@ -43,13 +44,13 @@ class NoiseSchedule:
 
 # %% ../nbs/01_forward.ipynb #e24d91c8
 def _check_T(T):
-    if isinstance(T, bool) or not isinstance(T, int) or T < 1: raise ValueError(f"T: expected a positive integer number of steps, got {T!r}")
+    if isinstance(T, bool) or not isinstance(T, int) or T < 1: raise ArgError('T', f"expected a positive integer number of steps, got {T!r}")
 
 @classmethod
 def _linear(cls, T:int, beta_start:float=1e-4, beta_end:float=0.02):
     "The DDPM schedule: `T` betas evenly spaced from `beta_start` to `beta_end`."
     _check_T(T)
-    if not 0 < beta_start <= beta_end < 1: raise ValueError(f"beta_start, beta_end: expected 0 < beta_start ≤ beta_end < 1, got {beta_start}, {beta_end}")
+    if not 0 < beta_start <= beta_end < 1: raise ArgError('beta_start, beta_end', f"expected 0 < beta_start ≤ beta_end < 1, got {beta_start}, {beta_end}")
     return cls(torch.linspace(beta_start, beta_end, T, dtype=torch.float64), 'linear', beta_start=beta_start, beta_end=beta_end)
 NoiseSchedule.linear = _linear
 
@@ -58,8 +59,8 @@ NoiseSchedule.linear = _linear
 def _cosine(cls, T:int, s:float=0.008, max_beta:float=0.999):
     "The cosine schedule of Nichol & Dhariwal 2021 (betas clipped at `max_beta`)."
     _check_T(T)
-    if not s > 0: raise ValueError(f"s: expected a positive offset, got {s}")
-    if not 0 < max_beta < 1: raise ValueError(f"max_beta: expected a value in (0, 1), got {max_beta}")
+    if not s > 0: raise ArgError('s', f"expected a positive offset, got {s}")
+    if not 0 < max_beta < 1: raise ArgError('max_beta', f"expected a value in (0, 1), got {max_beta}")
     f = lambda u: math.cos((u + s) / (1 + s) * math.pi / 2) ** 2
     betas = [min(1 - f((t + 1) / T) / f(t / T), max_beta) for t in range(T)]
     return cls(torch.tensor(betas, dtype=torch.float64).clamp_min(1e-12), 'cosine', s=s, max_beta=max_beta)
@@ -79,8 +80,8 @@ def _from_config(cls, config:dict):
         if kind == 'linear': return cls.linear(**config)
         if kind == 'cosine': return cls.cosine(**config)
         if kind == 'custom': return cls(config['betas'])
-    except TypeError as e: raise ValueError(f"schedule config: {e}") from None
-    raise ValueError(f"schedule config: unknown kind {kind!r}; expected 'linear', 'cosine' or 'custom'")
+    except TypeError as e: raise ArgError(f"schedule config: {e}") from None
+    raise ArgError(f"schedule config: unknown kind {kind!r}; expected 'linear', 'cosine' or 'custom'")
 NoiseSchedule.to_config, NoiseSchedule.from_config = _to_config, _from_config
 
 # %% ../nbs/01_forward.ipynb #dd147460
@@ -94,17 +95,17 @@ def at(values:torch.Tensor, # a schedule array, float64 [T]
 def _check_t(self, t, n:int=None):
     "`t` as an int64 tensor, checked to lie in 0 … T-1 (and to have `n` entries)."
     t = torch.as_tensor(t)
-    if t.is_floating_point() or t.dtype == torch.bool: raise TypeError(f"t: expected integer time steps, got {t.dtype}")
+    if t.is_floating_point() or t.dtype == torch.bool: raise ArgTypeError('t', f"expected integer time steps, got {t.dtype}")
     if t.ndim == 0: t = t.expand(n if n is not None else 1)
-    if n is not None and t.shape != (n,): raise ValueError(f"t: expected shape [{n}], got {tuple(t.shape)}")
-    if len(t) and (t.min() < 0 or t.max() >= self.T): raise ValueError(f"t: time steps must lie in 0 … {self.T-1}, got {t.min().item()} … {t.max().item()}")
+    if n is not None and t.shape != (n,): raise ArgError('t', f"expected shape [{n}], got {tuple(t.shape)}")
+    if len(t) and (t.min() < 0 or t.max() >= self.T): raise ArgError('t', f"time steps must lie in 0 … {self.T-1}, got {t.min().item()} … {t.max().item()}")
     return t.long()
 
 def _q_sample(self, x0:torch.Tensor, # clean images [N, C, H, W]
               t:torch.Tensor, # int64 time steps [N] (or one int for all)
               noise:torch.Tensor): # ε, same shape as x0
     "Sample x_t ~ q(x_t | x_0): `sqrt(ᾱ_t) * x0 + sqrt(1 - ᾱ_t) * noise`."
-    if noise.shape != x0.shape: raise ValueError(f"noise: expected the shape of x0 {tuple(x0.shape)}, got {tuple(noise.shape)}")
+    if noise.shape != x0.shape: raise ArgError('noise', f"expected the shape of x0 {tuple(x0.shape)}, got {tuple(noise.shape)}")
     t = self.check_t(t, len(x0))
     return at(self.sqrt_alpha_bars, t, x0) * x0 + at(self.sqrt_one_minus_alpha_bars, t, x0) * noise
 NoiseSchedule.check_t, NoiseSchedule.q_sample = _check_t, _q_sample

