@@ -1,0 +1,186 @@
+"""Test the docs site's live demo (SITE_DIR/demo/, from tools/build_demo.py) in headless Chromium against Python.
+
+1. grid: the JavaScript time grid and ᾱ equal those of the Python package, for several schedules and step counts
+   (the grid is read from the time steps dpm_sample really hands the model, whatever function computes it).
+2. same noise, same digits: from the same x_T, the browser's images equal dpm_sample's (mapped by to_uint8) within
+   2 grey levels (max) and 0.1 (mean), at 10 steps with guidance 2.
+3. 100 digits: ten of each class at the default settings, timed; the shipped classifier (chapter 06) labels them as
+   asked about as often as it labels the Python sampler's (within 5 points).
+4. the sampling and forward UIs work when clicked and dragged; a screenshot of the drawn digits is saved.
+5. nothing is loaded from outside the site; without WebAssembly the sampling UI says so (and the forward UI works).
+6. every page of the site holding a `ddpm-live` div loads live.js and mounts it.
+
+Usage: python tools/check_demo.py [SITE_DIR] [--screenshot PNG]   (default _docs; PNG default SITE_DIR/_screenshots/live_demo.png)"""
+import argparse, functools, http.server, sys, threading, time
+from pathlib import Path
+import torch
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = '/usr/bin/chromium'
+ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run',
+        '--disable-component-update', '--disable-sync', '--disable-quic']
+MAX_DIFF, MEAN_DIFF = 2, 0.1        # grey levels of 255: browser against Python, same x_T
+ACCURACY_POINTS = 5                 # classifier accuracy, browser against Python, 100 digits
+MAX_SECONDS = 60                    # 100 digits at the defaults (a few seconds on a laptop; CI machines are slower)
+STEPS, GUIDANCE = 10, 2.0           # `ddpm-course sample`'s defaults, and the page's
+
+def serve(directory):
+    "Serve `directory` on 127.0.0.1 at a free port, quietly, from a daemon thread."
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args): pass
+    httpd = http.server.ThreadingHTTPServer(('127.0.0.1', 0), functools.partial(Quiet, directory=str(directory)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    return httpd
+
+def dpm_grid(schedule, steps:int) -> list:
+    "The time steps dpm_sample visits: recorded from the calls it makes to a predictor that returns zero noise."
+    from ddpm_course.sampling import dpm_sample
+    seen = []
+    def model(x, t, c=None):
+        seen.append(int(t[0])); return torch.zeros_like(x)
+    dpm_sample(model, schedule, (1, 1, 2, 2), steps=steps)
+    return seen
+
+def js_sample(page, classes, x_T=None, **kw):
+    "Call window.ddpmCourse.sample in the page; returns (uint8 [N, 1, H, W], milliseconds measured in the page)."
+    args = dict(classes=list(classes), steps=STEPS, guidance=GUIDANCE, **kw)
+    if x_T is not None: args['xT'] = x_T.flatten().tolist()
+    r = page.evaluate("""async args => {
+        if (args.xT) args.xT = Float32Array.from(args.xT);
+        const t0 = performance.now();
+        const r = await window.ddpmCourse.sample(args);
+        return {images: Array.from(r.images), n: r.n, height: r.height, width: r.width, ms: performance.now() - t0};
+    }""", args)
+    return torch.tensor(r['images'], dtype=torch.uint8).reshape(r['n'], 1, r['height'], r['width']), r['ms']
+
+class Checks:
+    "Named checks: each prints ok or FAIL with its numbers; a failure is kept, the next check still runs."
+    def __init__(self): self.passed, self.failed = [], []
+    def __call__(self, name, ok, detail=''):
+        (self.passed if ok else self.failed).append(name)
+        print(f"{'ok  ' if ok else 'FAIL'} {name}{': ' + detail if detail else ''}", flush=True)
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument('site', nargs='?', default=str(ROOT/'_docs'))
+    p.add_argument('--screenshot', help='where to write a PNG of the sampling UI after drawing')
+    a = p.parse_args()
+    site = Path(a.site)
+    if not (site/'demo'/'live.js').is_file(): sys.exit(f"no {site/'demo'/'live.js'}: run `python tools/build_demo.py {site}` (make docs) first")
+    shot = Path(a.screenshot) if a.screenshot else site/'_screenshots'/'live_demo.png'
+
+    from playwright.sync_api import sync_playwright, TimeoutError as PlaywrightTimeout
+    from ddpm_course.training import load_pretrained
+    from ddpm_course.schedule import NoiseSchedule
+    from ddpm_course.sampling import dpm_sample
+    from ddpm_course.data import to_uint8
+    from ddpm_course.metrics import load_classifier
+    model, schedule, config = load_pretrained()
+    check = Checks()
+    httpd = serve(site)
+    base = f"http://127.0.0.1:{httpd.server_address[1]}/"
+    demo = base + 'demo/index.html'
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+
+        def open_page(url, init_script=None):
+            "A page at `url` that records errors and every request that leaves the site (and blocks it)."
+            ctx = browser.new_context(viewport={'width': 1100, 'height': 900})
+            if init_script: ctx.add_init_script(init_script)
+            page = ctx.new_page()
+            page.errors, page.outside = [], []
+            page.on('pageerror', lambda e: page.errors.append(str(e)))
+            page.on('console', lambda m: page.errors.append(m.text) if m.type == 'error' else None)
+            page.route('**/*', lambda route: route.continue_() if route.request.url.startswith((base, 'data:', 'blob:'))
+                       else (page.outside.append(route.request.url), route.abort()))
+            page.goto(url, wait_until='load')
+            try: page.wait_for_function("() => [...document.querySelectorAll('div.ddpm-live')].every(d => d.dataset.state && d.dataset.state !== 'mounting')", timeout=30_000)
+            except PlaywrightTimeout: pass                       # a div never mounted: the checks below say which
+            return page
+
+        page = open_page(demo)
+
+        # 1. the grid and ᾱ, against Python
+        schedules = [config['schedule'], dict(kind='linear', T=1000), dict(kind='cosine', T=1000), dict(kind='cosine', T=500),
+                     dict(kind='linear', T=50, beta_start=1e-3, beta_end=0.05)]
+        bad, worst_ab = [], 0.0
+        for cfg in schedules:
+            s = NoiseSchedule.from_config(cfg)
+            js_ab = torch.tensor(page.evaluate("c => window.ddpmCourse.alphaBars(c)", cfg), dtype=torch.float64)
+            worst_ab = max(worst_ab, (js_ab - s.alpha_bars).abs().max().item())
+            for steps in (1, 2, 3, 5, 10, 15, 20, 25, 50, 100):
+                if steps > s.T: continue
+                want, got = dpm_grid(s, steps), page.evaluate("([c, k]) => window.ddpmCourse.timesteps(c, k)", [cfg, steps])
+                if got != want: bad.append(f"{cfg['kind']} T={s.T}, {steps} steps: JS {got} ≠ dpm_sample's {want}")
+        check('grid', not bad and worst_ab <= 1e-12,
+              f"{len(schedules)} schedules × up to 10 step counts; max |Δᾱ| {worst_ab:.1e}" + ''.join(f"\n     {b}" for b in bad[:5]))
+
+        # 2. the same x_T gives the same digits
+        classes = torch.arange(20) % 10
+        x_T = torch.randn(len(classes), 1, 28, 28, generator=torch.Generator().manual_seed(1))
+        want = to_uint8(dpm_sample(model, schedule, x_T.shape, steps=STEPS, context=classes, guidance=GUIDANCE, x_T=x_T))
+        got, _ = js_sample(page, classes.tolist(), x_T)
+        d = (got.int() - want.int()).abs()
+        check('same x_T, same digits', d.max() <= MAX_DIFF and d.float().mean() <= MEAN_DIFF,
+              f"{len(classes)} digits, {STEPS} steps, guidance {GUIDANCE:g}: max |Δ| {d.max().item()} (≤ {MAX_DIFF}), "
+              f"mean |Δ| {d.float().mean().item():.4f} (≤ {MEAN_DIFF}) grey levels of 255")
+
+        # 3. 100 digits: time, and what the classifier makes of them
+        classes = torch.arange(10).repeat_interleave(10)
+        got, ms = js_sample(page, classes.tolist(), seed=0)
+        t0 = time.time()
+        py = to_uint8(dpm_sample(model, schedule, (100, 1, 28, 28), steps=STEPS, context=classes, guidance=GUIDANCE,
+                                 generator=torch.Generator().manual_seed(0)))
+        py_s = time.time() - t0
+        clf = load_classifier()
+        acc_js = (clf.predict(got) == classes).float().mean().item() * 100
+        acc_py = (clf.predict(py) == classes).float().mean().item() * 100
+        print(f"     100 digits in the browser: {ms / 1000:.2f} s (single-threaded WebAssembly); in Python here: {py_s:.2f} s")
+        check('100 digits: time', ms / 1000 <= MAX_SECONDS, f"{ms / 1000:.2f} s (≤ {MAX_SECONDS} s)")
+        check('100 digits: classified as asked', abs(acc_js - acc_py) <= ACCURACY_POINTS,
+              f"browser {acc_js:.0f}%, Python {acc_py:.0f}% (within {ACCURACY_POINTS} points)")
+
+        # 4. the UIs, as a reader uses them
+        sampling, forward = page.locator('div.ddpm-live[data-demo=sampling]'), page.locator('div.ddpm-live[data-demo=forward]')
+        sampling.locator('button').click()
+        page.wait_for_function("() => document.querySelector('div.ddpm-live[data-demo=sampling]').dataset.drawn", timeout=120_000)
+        status = sampling.locator('.ddpm-live-status').inner_text()
+        drawn = sampling.get_attribute('data-drawn') == 'yes' and ' s: DPM-Solver' in status
+        shot.parent.mkdir(parents=True, exist_ok=True)
+        sampling.screenshot(path=str(shot))
+        t = forward.locator('input[type=range]')
+        ab = []
+        for v in ('0', t.get_attribute('max')):
+            t.fill(v); ab.append(float(forward.get_attribute('data-alpha-bar')))
+        ok_fwd = ab[0] > 0.99 and ab[1] < 0.01 and 'ᾱ_t' in forward.inner_text()
+        note = 'live in your browser' in sampling.inner_text().lower() and 'live in your browser' in forward.inner_text().lower()
+        check('UIs', drawn and ok_fwd and note, f"sampling: “{status}”; forward: ᾱ {ab[0]:.4f} at t = 0, {ab[1]:.2e} at t = T-1; screenshot {shot}")
+        check('no outside requests, no errors', not page.outside and not page.errors,
+              ''.join(f"\n     outside: {u}" for u in page.outside) + ''.join(f"\n     error: {e}" for e in page.errors))
+        page.context.close()
+
+        # 5. a browser without WebAssembly
+        page = open_page(demo, init_script='delete window.WebAssembly;')
+        text = page.locator('div.ddpm-live[data-demo=sampling]').inner_text()
+        states = page.evaluate("[...document.querySelectorAll('div.ddpm-live')].map(d => d.dataset.demo + ':' + d.dataset.state)")
+        check('without WebAssembly', 'needs WebAssembly' in text and states == ['sampling:no-wasm', 'forward:ready'] and not page.outside,
+              f"{states}; the sampling UI says: “{text.splitlines()[-1]}”")
+        page.context.close()
+
+        # 6. the site's own pages that hold a demo
+        holders = [f for f in sorted(site.rglob('*.html')) if 'class="ddpm-live"' in f.read_text(errors='ignore') and f.parent.name != 'demo']
+        for f in holders:
+            rel = f.relative_to(site).as_posix()
+            page = open_page(base + rel)
+            states = page.evaluate("[...document.querySelectorAll('div.ddpm-live')].map(d => d.dataset.demo + ':' + (d.dataset.state || 'not mounted'))")
+            check(f'page {rel}', all(s.endswith(':ready') for s in states) and not page.outside, ', '.join(states))
+            page.context.close()
+        if not holders: print("     (no page of the site holds a ddpm-live div yet)")
+        browser.close()
+    httpd.shutdown()
+    print(f"\ndemo: {len(check.passed)} passed, {len(check.failed)} failed")
+    sys.exit(1 if check.failed else 0)
+
+if __name__ == '__main__':
+    main()
