@@ -44,6 +44,7 @@ const CHUNK = 64;                                              // images per net
 function predictor({ ort, session, config }) {
   const [C, H, W] = imageShape(config), dim = config.model.context_dim ?? config.model.n_classes, size = C * H * W;
   return async (x, t, c, n) => {
+    c ??= new Float32Array(n * dim);                           // no context: the null context, zeros
     const eps = new Float32Array(n * size);
     for (let i = 0; i < n; i += CHUNK) {
       const b = Math.min(CHUNK, n - i);
