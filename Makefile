@@ -1,9 +1,12 @@
-# Course chores. `make docs` builds the site offline into _docs/; `make check-docs` loads it in headless Chromium.
+# Course chores. `make docs` builds the site offline into _docs/ (the browser demo first, when its builder is here);
+# `make check-docs` loads every page in headless Chromium.
 .PHONY: docs check-docs readme export test
 docs:
+	if [ -f tools/build_demo.py ]; then python tools/build_demo.py --out demo/dist; fi
 	python tools/build_docs.py
 check-docs: docs
 	python tools/check_docs.py
+	python tools/check_demo.py
 readme:
 	python tools/nb2readme.py
 export:

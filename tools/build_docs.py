@@ -13,9 +13,9 @@
 4. MathJax (Debian's libjs-mathjax) and the animation player's icons (fonts-font-awesome) are copied into the site; a
    page that still loads anything from another host fails the build, and so does an API link to a name with no entry.
 
-If the browser demo is built (demo/dist/live.js), it is copied to `<site>/demo/` and every page loads `demo/live.js`
+If the browser demo is built (demo/dist/live.js, by tools/build_demo.py; `make docs` runs it first), it is copied to `<site>/demo/` and every page loads `demo/live.js`
 as a JavaScript module. Users with Quarto can still run `nbdev-docs` on the same notebooks (nbs/_quarto.yml)."""
-import html, json, re, shutil, sys
+import html, json, os, re, shutil, sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -23,7 +23,7 @@ SRC = ROOT/'build'/'docs_src'                      # mkdocs.yml: docs_dir
 OUT = ROOT/'_docs'                                 # mkdocs.yml: site_dir
 MATHJAX = Path('/usr/share/javascript/mathjax')
 FONT_AWESOME = Path('/usr/share/fonts-font-awesome')   # icons of matplotlib's animation player
-DEMO = ROOT/'demo'/'dist'                          # the browser demo's build output, if any (it provides live.js)
+DEMO = Path(os.environ.get('DDPM_DEMO_DIST', ROOT/'demo'/'dist'))   # the browser demo (tools/build_demo.py), if built
 DOC_HOST = 'https://ddpm-course.github.io/ddpm_course/'
 
 SITE_CSS = """
@@ -34,7 +34,10 @@ SITE_CSS = """
 .md-typeset a.source-link { float: right; font-size: smaller; }
 .md-typeset details.exported-source { margin: .2rem 0 1.2rem; }
 .md-typeset details.exported-source > summary { font-size: .7rem; }
-.md-typeset .jupyter-wrapper .animation img { max-width: none; }
+.md-typeset details.exported-source { border-color: #d0d4dc; box-shadow: none; }
+.md-typeset details.exported-source > summary { background: #f5f6f8; }
+.md-typeset details.exported-source > summary::before { background-color: #8a93a3; }
+.md-typeset .jupyter-wrapper .animation img { max-width: 100%; height: auto; }
 """
 
 # -- 1. Staging the processed notebooks --------------------------------------------------------------------------------
@@ -72,13 +75,18 @@ def pandoc_attrs(md:str) -> str:
     md = re.sub(r'\[([^\]]*)\]\(([^)\s]*)\)\{([^}]*)\}', link, md)
     return re.sub(r'(?<=\S)\{(?:[.#][\w-]+\s*|[\w-]+="[^"]*"\s*)+\}', '', md)
 
-def local_links(md:str, pages:dict) -> str:
-    "Links to notebooks (`00_data.ipynb#x`, `nbs/00_data.ipynb`) and nbdev's absolute API links, as links between pages."
+def local_links(md:str, pages:dict, markdown_page:bool=False) -> str:
+    """Links to notebooks (`00_data.ipynb#x`, `nbs/00_data.ipynb`), to Markdown pages (`benchmarks.md`) and nbdev's
+    absolute API links, as links between pages. In a Markdown page they point at the staged files, which MkDocs resolves."""
     md = md.replace(DOC_HOST, '')
+    if markdown_page:
+        return re.sub(r'(\]\()(?:\./)?([\w.-]+)\.ipynb', lambda m: f'{m.group(1)}{pages.get(m.group(2), m.group(2))}.ipynb', md)
     def nb_link(m):
         stem = m.group(2)
         return f'{m.group(1)}{pages[stem]}.html' if stem in pages else m.group(0)
-    return re.sub(r'(\]\(|href=")(?:\./)?(?:nbs/)?([\w.-]+)\.ipynb', nb_link, md)
+    md = re.sub(r'(\]\(|href=")(?:\./)?(?:nbs/)?([\w.-]+)\.ipynb', nb_link, md)
+    return re.sub(r'(\]\(|href=")(?:\./)?(?:nbs/)?([\w.-]+)\.md\b', lambda m: f'{m.group(1)}{m.group(2)}.html'
+                  if (ROOT/'nbs'/f'{m.group(2)}.md').exists() else m.group(0), md)
 
 def fold(code:str, summary:str, open_:bool=False) -> str:
     "Code as a folded block (`<details>`) in Markdown."
@@ -114,7 +122,7 @@ def stage(nb, path:Path, pages:dict):
     exported, original = exported_cells(ROOT/'nbs'/path.name, {c.get('id') for c in nb.cells})
     pending = []           # exported source, shown after the API entries (show_doc) nbdev put in place of its cell
     def flush():
-        for code in pending: cells.append(new(fold(code, 'Exported source')))
+        if pending: cells.append(new(fold('\n\n'.join(pending), 'Exported source')))
         pending.clear()
     for c in list(nb.cells):
         if pending and c.get('id') in original: flush()
@@ -122,7 +130,7 @@ def stage(nb, path:Path, pages:dict):
         c.metadata = {}
         if c.cell_type == 'raw':
             if c.source.lstrip().startswith('---'):
-                desc = f"\n\n<p class=\"description\">{html.escape(fm['description'])}</p>" if fm.get('description') else ''
+                desc = f"\n\n<div class=\"description\">{html.escape(fm['description'])}</div>" if fm.get('description') else ''
                 cells.append(new(f"# {fm.get('title', '')}{desc}"))
             continue
         if c.cell_type == 'markdown':
@@ -263,18 +271,18 @@ def main():
     paths = course_order(proc)
     nbs = [(p, nbformat.reads(p.read_text(), as_version=4, capture_validation_error={})) for p in paths]
     pages = {p.stem: page_name(nb, p) for p, nb in nbs}
+    md_pages = sorted((ROOT/'nbs').glob('*.md'))      # Markdown pages (benchmarks.md), after the chapters
     nav = []
     for p, nb in nbs:
         title = (frontmatter(nb).get('title') or p.stem).replace('`', '')
         nb = stage(nb, p, pages)
         (SRC/f'{pages[p.stem]}.ipynb').write_text(nbformat.writes(nb, version=4))
         nav.append({('Home' if p.stem == 'index' else title): f'{pages[p.stem]}.ipynb'})
-    for extra in ('images', 'benchmarks.md'):
-        if (ROOT/'nbs'/extra).is_dir(): shutil.copytree(ROOT/'nbs'/extra, SRC/extra)
+    if (ROOT/'nbs'/'images').is_dir(): shutil.copytree(ROOT/'nbs'/'images', SRC/'images')
     shutil.copy(ROOT/'nbs'/'styles.css', SRC/'styles.css')
     (SRC/'site.css').write_text(SITE_CSS)
-    for md in sorted((ROOT/'nbs').glob('*.md')):     # Markdown pages (e.g. benchmarks.md) go in after the chapters
-        text = local_links(md.read_text().replace('](nbs/', ']('), pages)
+    for md in md_pages:
+        text = local_links(md.read_text(), pages, markdown_page=True)
         (SRC/md.name).write_text(text)
         title = re.search(r'^#\s+(.+)$', text, re.M)
         nav.append({(title.group(1).strip() if title else md.stem): md.name})

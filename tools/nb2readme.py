@@ -1,12 +1,16 @@
 """Write README.md from nbs/index.ipynb (what `nbdev-readme` does, without Quarto).
 
 Markdown cells are copied, code cells become fenced blocks with their text output, cells marked `#| hide` are left out,
-and links to `images/` are pointed at `nbs/images/`. `--check` fails if README.md is not what this would write."""
+and relative links (`images/`, `00_data.ipynb`, `benchmarks.md`) are pointed into `nbs/`. `--check` fails if README.md is not what this would write."""
 import json, re, sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 HEADER = "<!-- Generated from nbs/index.ipynb by tools/nb2readme.py: edit the notebook, then run `python tools/nb2readme.py`. -->\n\n"
+
+def nbs_links(md:str) -> str:
+    "Links relative to nbs/ (`images/x.png`, `00_data.ipynb`, `benchmarks.md#x`) made relative to the repository root."
+    return re.sub(r'\]\((?:\./)?((?:images/|[\w.-]+\.(?:ipynb|md)\b)[^)]*)\)', r'](nbs/\1)', md)
 
 def directives(src):
     return {m.group(1) for m in re.finditer(r'^#\|\s*([\w-]+)', src, re.M)}
@@ -18,7 +22,7 @@ def render(nb_path=ROOT/'nbs'/'index.ipynb'):
         src = ''.join(cell['source'])
         if 'hide' in directives(src): continue
         if cell['cell_type'] == 'markdown':
-            parts.append(re.sub(r'\]\((?:\./)?images/', '](nbs/images/', src))
+            parts.append(nbs_links(src))
         elif cell['cell_type'] == 'code':
             code = '\n'.join(l for l in src.splitlines() if not l.startswith('#|')).strip()
             if 'echo: false' in src.replace('#| ', '') or not code: code = ''
