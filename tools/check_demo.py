@@ -3,7 +3,7 @@
 1. grid: the JavaScript time grid and ᾱ equal those of the Python package, for several schedules and step counts
    (the grid is read from the time steps dpm_sample really hands the model, whatever function computes it).
 2. same noise, same digits: from the same x_T, the browser's images equal dpm_sample's (mapped by to_uint8) within
-   2 grey levels (max) and 0.1 (mean), at 10 steps with guidance 2.
+   2 grey levels (max) and 0.1 (mean), at 10 steps with guidance 2 (and at fewer steps with guidance 0 and 1).
 3. 100 digits: ten of each class at the default settings, timed; the shipped classifier (chapter 06) labels them as
    asked about as often as it labels the Python sampler's (within 5 points).
 4. the sampling and forward UIs work when clicked and dragged; a screenshot of the drawn digits is saved.
@@ -43,7 +43,7 @@ def dpm_grid(schedule, steps:int) -> list:
 
 def js_sample(page, classes, x_T=None, **kw):
     "Call window.ddpmCourse.sample in the page; returns (uint8 [N, 1, H, W], milliseconds measured in the page)."
-    args = dict(classes=list(classes), steps=STEPS, guidance=GUIDANCE, **kw)
+    args = dict(classes=list(classes), **{'steps': STEPS, 'guidance': GUIDANCE, **kw})
     if x_T is not None: args['xT'] = x_T.flatten().tolist()
     r = page.evaluate("""async args => {
         if (args.xT) args.xT = Float32Array.from(args.xT);
@@ -116,15 +116,17 @@ def main():
         check('grid', not bad and worst_ab <= 1e-12,
               f"{len(schedules)} schedules × up to 10 step counts; max |Δᾱ| {worst_ab:.1e}" + ''.join(f"\n     {b}" for b in bad[:5]))
 
-        # 2. the same x_T gives the same digits
-        classes = torch.arange(20) % 10
-        x_T = torch.randn(len(classes), 1, 28, 28, generator=torch.Generator().manual_seed(1))
-        want = to_uint8(dpm_sample(model, schedule, x_T.shape, steps=STEPS, context=classes, guidance=GUIDANCE, x_T=x_T))
-        got, _ = js_sample(page, classes.tolist(), x_T)
-        d = (got.int() - want.int()).abs()
-        check('same x_T, same digits', d.max() <= MAX_DIFF and d.float().mean() <= MEAN_DIFF,
-              f"{len(classes)} digits, {STEPS} steps, guidance {GUIDANCE:g}: max |Δ| {d.max().item()} (≤ {MAX_DIFF}), "
-              f"mean |Δ| {d.float().mean().item():.4f} (≤ {MEAN_DIFF}) grey levels of 255")
+        # 2. the same x_T gives the same digits: the defaults, then guidance's other branches (w = 0: the null context
+        #    alone; w = 1: the context alone) at fewer steps
+        for n, steps, w in ((20, STEPS, GUIDANCE), (10, 5, 0.0), (10, 3, 1.0)):
+            classes = torch.arange(n) % 10
+            x_T = torch.randn(n, 1, 28, 28, generator=torch.Generator().manual_seed(n + steps))
+            want = to_uint8(dpm_sample(model, schedule, x_T.shape, steps=steps, context=classes, guidance=w, x_T=x_T))
+            got, _ = js_sample(page, classes.tolist(), x_T, steps=steps, guidance=w)
+            d = (got.int() - want.int()).abs()
+            check(f'same x_T, same digits (guidance {w:g})', d.max() <= MAX_DIFF and d.float().mean() <= MEAN_DIFF,
+                  f"{n} digits, {steps} steps: max |Δ| {d.max().item()} (≤ {MAX_DIFF}), "
+                  f"mean |Δ| {d.float().mean().item():.4f} (≤ {MEAN_DIFF}) grey levels of 255")
 
         # 3. 100 digits: time, and what the classifier makes of them
         classes = torch.arange(10).repeat_interleave(10)
