@@ -8,7 +8,7 @@ Docs: https://ddpm-course.github.io/ddpm_course/data.html.md"""
 __all__ = ['ASSETS', 'MNIST10K_DIR', 'MNIST10K_MD5', 'CLASS_NAMES', 'FASHION_NAMES', 'CIFAR10_NAMES', 'SPRITE_NAMES',
            'SPRITE_FILES', 'IMAGE_SUFFIXES', 'DATA_SPECS', 'DataError', 'md5sum', 'check_md5', 'read_idx',
            'load_mnist10k', 'to_model_range', 'to_uint8', 'ImageDataset', 'mnist10k', 'image_grid', 'show_images',
-           'load_torchvision', 'write_idx', 'load_sprites', 'load_image_folder', 'load_dataset']
+           'load_torchvision', 'load_sprites', 'load_image_folder', 'load_dataset']
 
 # %% ../nbs/00_data.ipynb #fff15062
 import gzip, hashlib
@@ -200,15 +200,6 @@ def load_torchvision(name:str, # 'mnist', 'fashion-mnist' or 'cifar10'
     data = torch.as_tensor(np.asarray(tv.data))
     images = data.unsqueeze(1) if data.ndim == 3 else data.permute(0, 3, 1, 2)
     return ImageDataset(images.contiguous(), torch.as_tensor(tv.targets), names, name=name)
-
-# %% ../nbs/00_data.ipynb #82c778a1
-def write_idx(path, array:np.ndarray):
-    "Write `array` (uint8 or int32) as an uncompressed IDX file: the inverse of `read_idx`, for tests and exports."
-    codes = {np.dtype(np.uint8): 0x08, np.dtype('>i4'): 0x0C}
-    array = np.asarray(array)
-    if array.dtype == np.int32: array = array.astype('>i4')
-    header = bytes([0, 0, codes[array.dtype], array.ndim]) + b''.join(int(s).to_bytes(4, 'big') for s in array.shape)
-    Path(path).write_bytes(header + array.tobytes())
 
 # %% ../nbs/00_data.ipynb #077d112f
 SPRITE_NAMES = ('hero', 'non-hero', 'food', 'spell', 'side-facing')
