@@ -26,19 +26,6 @@ FONT_AWESOME = Path('/usr/share/fonts-font-awesome')   # icons of matplotlib's a
 DEMO = Path(os.environ.get('DDPM_DEMO_DIST', ROOT/'demo'/'dist'))   # the browser demo (tools/build_demo.py), if built
 DOC_HOST = 'https://ddpm-course.github.io/ddpm_course/'
 
-SITE_CSS = """
-/* Notebook output inside the Material theme */
-.md-typeset .jupyter-wrapper .jp-RenderedHTMLCommon table { font-size: .72rem; }
-.md-typeset .jupyter-wrapper .jp-OutputArea-output pre { font-size: .68rem; }
-.md-typeset .jupyter-wrapper .jp-RenderedImage img { max-width: 100%; height: auto; }
-.md-typeset a.source-link { float: right; font-size: smaller; }
-.md-typeset details.exported-source { margin: .2rem 0 1.2rem; }
-.md-typeset details.exported-source > summary { font-size: .7rem; }
-.md-typeset details.exported-source { border-color: #d0d4dc; box-shadow: none; }
-.md-typeset details.exported-source > summary { background: #f5f6f8; }
-.md-typeset details.exported-source > summary::before { background-color: #8a93a3; }
-.md-typeset .jupyter-wrapper .animation img { max-width: 100%; height: auto; }
-"""
 
 # -- 1. Staging the processed notebooks --------------------------------------------------------------------------------
 
@@ -280,7 +267,6 @@ def main():
         nav.append({('Home' if p.stem == 'index' else title): f'{pages[p.stem]}.ipynb'})
     if (ROOT/'nbs'/'images').is_dir(): shutil.copytree(ROOT/'nbs'/'images', SRC/'images')
     shutil.copy(ROOT/'nbs'/'styles.css', SRC/'styles.css')
-    (SRC/'site.css').write_text(SITE_CSS)
     for md in md_pages:
         text = local_links(md.read_text(), pages, markdown_page=True)
         (SRC/md.name).write_text(text)

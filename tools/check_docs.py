@@ -6,6 +6,7 @@ Fails on:
 - literal Pandoc attribute text (`{target=`, `{style=`) on a page;
 - a raw HTML mount point of the browser demo (`<div class="ddpm-live" ...>` in a notebook) missing from its page, or
   `demo/live.js` in the site but not loaded as a module on a page;
+- the course's stylesheet (nbs/styles.css) not applied on the home page;
 - the sampling chapter without its denoising animation (matplotlib's player) or with a figure missing;
 - the site's search box finding nothing for "guidance".
 Keeps screenshots of the home page, one chapter and the search results in _docs/_screenshots/.
@@ -95,6 +96,8 @@ def main():
             if name == 'sampling.html':
                 if not page.evaluate("document.querySelectorAll('.animation img').length"): problems.append("no denoising animation on the sampling page")
                 if n_img < 5: problems.append(f"only {n_img} images on the sampling page")
+            if name == 'index.html' and page.evaluate("(d => !d || getComputedStyle(d).fontStyle != 'italic')(document.querySelector('div.description'))"):
+                problems.append("the course's stylesheet (nbs/styles.css) is not applied: div.description is not italic")
             if name in ('index.html', 'sampling.html'): page.screenshot(path=str(shots/name.replace('.html', '.png')), full_page=False)
             print(f"{'FAIL' if problems else 'ok  '} {name}: {n_img} images, {len(links[name])} links" + ''.join(f"\n     {p}" for p in problems))
             failures += [f"{name}: {p}" for p in problems]
