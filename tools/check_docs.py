@@ -37,7 +37,8 @@ def live_mounts(page:str) -> int:
     nb = STAGED/page.replace('.html', '.ipynb')
     if not nb.exists(): return 0
     cells = json.loads(nb.read_text())['cells']
-    return sum(len(re.findall(r'<div[^>]*class="[^"]*\bddpm-live\b', ''.join(c['source']))) for c in cells if c['cell_type'] == 'markdown')
+    def html_of(md): return re.sub(r'`[^`]*`', '', re.sub(r'```.*?```', '', md, flags=re.S))   # not in code
+    return sum(len(re.findall(r'<div[^>]*class="[^"]*\bddpm-live\b', html_of(''.join(c['source'])))) for c in cells if c['cell_type'] == 'markdown')
 
 def check_search(browser, base, shots) -> list:
     "Type the search term into the site's search box and count the results."
