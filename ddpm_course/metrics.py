@@ -7,7 +7,7 @@ Docs: https://ddpm-course.github.io/ddpm_course/evaluation.html.md"""
 # %% auto #0
 __all__ = ['CLASSIFIER_DIR', 'DigitClassifier', 'as_digits', 'classifier_split', 'train_classifier', 'save_classifier',
            'load_classifier', 'fid_from_features', 'kid_from_features', 'real_features', 'real_floor', 'load_samples',
-           'evaluate']
+           'evaluate', 'precision_recall_from_features', 'precision_recall']
 
 # %% ../nbs/06_evaluation.ipynb #cf6c6a44
 import json, math
@@ -17,6 +17,7 @@ import torch
 from torch import nn
 import torch.nn.functional as F
 from safetensors.torch import save_file, load_file
+from .errors import ArgError
 from .data import ASSETS, DataError, load_mnist10k, to_model_range
 
 # %% ../nbs/06_evaluation.ipynb #4f6e2798
@@ -191,3 +192,33 @@ def evaluate(images, # float [-1, 1] or uint8 [N, 1, 28, 28], or the path of an 
         asked = labels >= 0
         if asked.any(): res['class_accuracy'] = (clf.predict(images[asked]) == labels[asked]).float().mean().item()
     return res
+
+# %% ../nbs/06_evaluation.ipynb #abcee29c
+def _kth_nn_distance(f:torch.Tensor, k:int, chunk:int=2048) -> torch.Tensor:
+    "Distance from each row of `f` to its `k`-th nearest other row."
+    return torch.cat([torch.cdist(f[i:i + chunk], f).kthvalue(k + 1, dim=1).values   # k + 1: the row itself is at 0
+                      for i in range(0, len(f), chunk)])
+
+def _covered(points, centres, radii, chunk:int=2048) -> torch.Tensor:
+    "Whether each of `points` lies in at least one of the balls (`centres`, `radii`)."
+    return torch.cat([(torch.cdist(points[i:i + chunk], centres) <= radii[None]).any(1) for i in range(0, len(points), chunk)])
+
+def precision_recall_from_features(real:torch.Tensor, # real features [N, d]
+                                   fake:torch.Tensor, # generated features [M, d]
+                                   k:int=3, # the k of the k-th nearest neighbour that sets each ball's radius
+                                   real_radii:torch.Tensor=None # the balls' radii around `real`, if already computed
+                                  ) -> dict:
+    "Improved precision and recall (Kynkäänniemi et al. 2019): the fraction of `fake` within the k-NN balls of `real`, and the reverse."
+    if isinstance(k, bool) or not isinstance(k, int) or k < 1: raise ArgError('k', f"expected a positive integer, got {k!r}")
+    if len(real) <= k or len(fake) <= k: raise DataError('images', f"precision and recall with k={k} need more than {k} images in each set")
+    real, fake = real.double(), fake.double()
+    if real_radii is None: real_radii = _kth_nn_distance(real, k)
+    return dict(precision=_covered(fake, real, real_radii).double().mean().item(),
+                recall=_covered(real, fake, _kth_nn_distance(fake, k)).double().mean().item())
+
+def precision_recall(images, # generated digits: float [-1, 1] or uint8 [N, 1, 28, 28]
+                     k:int=3) -> dict:
+    "Improved precision and recall of generated digits against all MNIST-10k digits, in the classifier's feature space."
+    f = load_classifier().embed(images)
+    if ('radii', k) not in _REAL: _REAL['radii', k] = _kth_nn_distance(real_features(), k)
+    return precision_recall_from_features(real_features(), f, k, real_radii=_REAL['radii', k])
