@@ -11,7 +11,7 @@
 6. every page of the site holding a `ddpm-live` div loads live.js and mounts it.
 
 Usage: python tools/check_demo.py [SITE_DIR] [--screenshot PNG]   (default _docs; PNG default SITE_DIR/_screenshots/live_demo.png)"""
-import argparse, functools, http.server, sys, threading, time
+import argparse, functools, http.server, re, sys, threading, time
 from pathlib import Path
 import torch
 
@@ -171,7 +171,8 @@ def main():
         page.context.close()
 
         # 6. the site's own pages that hold a demo
-        holders = [f for f in sorted(site.rglob('*.html')) if 'class="ddpm-live"' in f.read_text(errors='ignore') and f.parent.name != 'demo']
+        mount = re.compile(r'<div[^>]*\bclass="[^"]*\bddpm-live\b')   # a real div, not one quoted in code (&lt;div)
+        holders = [f for f in sorted(site.rglob('*.html')) if f.parent.name != 'demo' and mount.search(f.read_text(errors='ignore'))]
         for f in holders:
             rel = f.relative_to(site).as_posix()
             page = open_page(base + rel)
