@@ -6,13 +6,14 @@ Docs: https://ddpm-course.github.io/ddpm_course/unet.html.md"""
 
 # %% auto #0
 __all__ = ['ResidualConvBlock', 'UnetDown', 'UnetUp', 'EmbedFC', 'sinusoidal_embedding', 'as_context', 'ContextUnet',
-           'count_parameters', 'shape_table']
+           'check_unet_args', 'count_parameters', 'shape_table']
 
 # %% ../nbs/02_unet.ipynb #4ab4feb6
 import math
 import torch
 from torch import nn
 import torch.nn.functional as F
+from fastcore.basics import patch
 from .errors import ArgError, ArgTypeError
 
 # %% ../nbs/02_unet.ipynb #0f38b82a
@@ -97,12 +98,8 @@ class ContextUnet(nn.Module):
                  n_blocks:int=2, # residual blocks per down/up level (2 as in the DeepLearning.AI course)
                  context_dim:int=None): # length of the context vectors, when they are not one-hot classes (e.g. 384 for text)
         super().__init__()
-        h, w = (image_size, image_size) if isinstance(image_size, int) else tuple(image_size)
-        if h % 4 or w % 4 or h < 8 or w < 8:
-            raise ArgError('image_size', f"this UNet halves the size twice, so H and W must be multiples of 4 and at "
-                             f"least 8 (e.g. 16, 28, 32); got {image_size}")
-        for name, v in (('in_channels', in_channels), ('n_feat', n_feat), ('n_classes', n_classes), ('timesteps', timesteps), ('n_blocks', n_blocks), ('context_dim', context_dim or n_classes)):
-            if isinstance(v, bool) or not isinstance(v, int) or v < 1: raise ArgError(f"{name}: expected a positive integer, got {v!r}")
+        h, w = check_unet_args(image_size, in_channels=in_channels, n_feat=n_feat, n_classes=n_classes,
+                               timesteps=timesteps, n_blocks=n_blocks, context_dim=context_dim or n_classes)
         self.config = dict(in_channels=in_channels, n_feat=n_feat, n_classes=n_classes, image_size=[h, w], timesteps=timesteps, n_blocks=n_blocks)
         if context_dim: self.config['context_dim'] = context_dim
         self.in_channels, self.n_feat, self.n_classes, self.image_size, self.timesteps = in_channels, n_feat, n_classes, (h, w), timesteps
@@ -119,36 +116,53 @@ class ContextUnet(nn.Module):
         self.up2 = UnetUp(2 * n_feat, n_feat, n_blocks)
         self.out = nn.Sequential(nn.Conv2d(2 * n_feat, n_feat, 3, padding=1), _norm(n_feat), nn.GELU(), nn.Conv2d(n_feat, in_channels, 3, padding=1))
 
-    def check_input(self, x:torch.Tensor):
-        "Raise a clear error unless `x` is a float batch `[N, in_channels, H, W]` of this model's size."
-        if not isinstance(x, torch.Tensor) or not x.is_floating_point(): raise ArgTypeError('x', f"expected a float tensor, got {getattr(x, 'dtype', type(x))}")
-        if x.ndim != 4: raise ArgError('x', f"expected images [N, C, H, W], got shape {tuple(x.shape)}")
-        if x.shape[1] != self.in_channels: raise ArgError('x', f"this model takes {self.in_channels}-channel images, got {x.shape[1]} channels")
-        if tuple(x.shape[2:]) != self.image_size: raise ArgError('x', f"this model takes {self.image_size[0]}×{self.image_size[1]} images, got {x.shape[2]}×{x.shape[3]}")
-
     def forward(self, x:torch.Tensor, # noisy images [N, C, H, W]
                 t:torch.Tensor, # int64 time steps [N] in 0 … T-1
                 c=None): # None (null context), class indices [N], or context vectors [N, context_dim]
         "Predict the noise in `x` at steps `t` given context `c`."
-        self.check_input(x)
-        n = len(x)
-        t = torch.as_tensor(t, device=x.device)
-        if t.is_floating_point(): raise ArgTypeError('t', f"expected int64 time steps, got {t.dtype}")
-        if t.ndim == 0: t = t.expand(n)
-        if t.shape != (n,): raise ArgError('t', f"expected shape [{n}], got {tuple(t.shape)}")
-        if n and (t.min() < 0 or t.max() >= self.timesteps): raise ArgError('t', f"time steps must lie in 0 … {self.timesteps-1}, got {t.min().item()} … {t.max().item()}")
-        c = as_context(c, self.n_classes, n, device=x.device, dtype=x.dtype, context_dim=self.context_dim)
-        x0 = self.init_conv(x)
-        d1 = self.down1(x0)
-        d2 = self.down2(d1)
-        hidden = self.to_vec(d2)
-        temb = sinusoidal_embedding(t, self.time_features).to(x.dtype)
-        temb1, temb2 = self.timeembed1(temb), self.timeembed2(temb)
-        cemb1, cemb2 = self.contextembed1(c), self.contextembed2(c)
-        u0 = self.up0(hidden)
-        u1 = self.up1(cemb1 * u0 + temb1, d2)    # context multiplied, time added
-        u2 = self.up2(cemb2 * u1 + temb2, d1)
-        return self.out(torch.cat([u2, x0], 1))
+        t, c = self.check_inputs(x, t, c)     # t: int64 [N]; c: context vectors [N, context_dim]
+        x0 = self.init_conv(x)                # full size
+        d1 = self.down1(x0)                   # H/2
+        d2 = self.down2(d1)                   # H/4
+        t_features = sinusoidal_embedding(t, self.time_features).to(x.dtype)
+        up = self.up0(self.to_vec(d2))        # the bottleneck, spread back over H/4
+        for block, context_mlp, time_mlp, skip in ((self.up1, self.contextembed1, self.timeembed1, d2),
+                                                   (self.up2, self.contextembed2, self.timeembed2, d1)):
+            cemb, temb = context_mlp(c), time_mlp(t_features)
+            up = block(cemb * up + temb, skip)   # the seed's line: context multiplied, time added
+        return self.out(torch.cat([up, x0], 1))
+
+# %% ../nbs/02_unet.ipynb #32c053f6
+def check_unet_args(image_size, # H (= W), or (H, W)
+                    **ints) -> tuple: # other arguments, each a positive integer
+    "`(H, W)` from `image_size`, after checking that both are multiples of 4 (at least 8) and every value of `ints` a positive integer."
+    h, w = (image_size, image_size) if isinstance(image_size, int) else tuple(image_size)
+    if h % 4 or w % 4 or h < 8 or w < 8:
+        raise ArgError('image_size', f"this UNet halves the size twice, so H and W must be multiples of 4 and at "
+                       f"least 8 (e.g. 16, 28, 32); got {image_size}")
+    for name, v in ints.items():
+        if isinstance(v, bool) or not isinstance(v, int) or v < 1: raise ArgError(name, f"expected a positive integer, got {v!r}")
+    return h, w
+
+@patch
+def check_input(self:ContextUnet, x:torch.Tensor):
+    "Raise a clear error unless `x` is a float batch `[N, in_channels, H, W]` of this model's size."
+    if not isinstance(x, torch.Tensor) or not x.is_floating_point(): raise ArgTypeError('x', f"expected a float tensor, got {getattr(x, 'dtype', type(x))}")
+    if x.ndim != 4: raise ArgError('x', f"expected images [N, C, H, W], got shape {tuple(x.shape)}")
+    if x.shape[1] != self.in_channels: raise ArgError('x', f"this model takes {self.in_channels}-channel images, got {x.shape[1]} channels")
+    if tuple(x.shape[2:]) != self.image_size: raise ArgError('x', f"this model takes {self.image_size[0]}×{self.image_size[1]} images, got {x.shape[2]}×{x.shape[3]}")
+
+@patch
+def check_inputs(self:ContextUnet, x:torch.Tensor, t, c) -> tuple:
+    "`(t, c)` for `forward`: `x` checked, `t` as int64 steps `[N]` in 0 … T-1, `c` as float context vectors `[N, context_dim]`."
+    self.check_input(x)
+    n = len(x)
+    t = torch.as_tensor(t, device=x.device)
+    if t.is_floating_point(): raise ArgTypeError('t', f"expected int64 time steps, got {t.dtype}")
+    if t.ndim == 0: t = t.expand(n)
+    if t.shape != (n,): raise ArgError('t', f"expected shape [{n}], got {tuple(t.shape)}")
+    if n and (t.min() < 0 or t.max() >= self.timesteps): raise ArgError('t', f"time steps must lie in 0 … {self.timesteps-1}, got {t.min().item()} … {t.max().item()}")
+    return t, as_context(c, self.n_classes, n, device=x.device, dtype=x.dtype, context_dim=self.context_dim)
 
 # %% ../nbs/02_unet.ipynb #1839dd65
 def count_parameters(model:nn.Module) -> int:
