@@ -4,6 +4,7 @@ Writes DEMO_DIR (`--out DIR`, or SITE_DIR/demo/):
   live.js, ddpm.js, live.css   our code (demo/src/): the UIs, and the sampler mirroring ddpm_course
   model.onnx                   the shipped model, exported by tools/export_onnx.py
   config.json                  the shipped checkpoint's config.json (model and schedule settings)
+  sampler.json                 what the JavaScript sampler takes from ddpm_course.sampling (DPM_LAMBDA_MIN)
   digits.json                  one real MNIST digit per class for the forward-process UI, and that widget's T
   ort/                         onnxruntime-web's WebAssembly build (single-threaded use), from demo/'s locked npm install
   index.html                   a page holding both demos (tools/check_demo.py tests it; readers may use it too)
@@ -60,6 +61,11 @@ def forward_T(default:int=1000) -> int:
         except (ImportError, AttributeError, KeyError, TypeError, ValueError): pass
     return default
 
+def sampler_settings() -> dict:
+    "The package's floor on λ for DPM-Solver++'s grid (`DPM_LAMBDA_MIN`; None where the package has none: no floor)."
+    import ddpm_course.sampling as sampling
+    return dict(dpm_lambda_min=getattr(sampling, 'DPM_LAMBDA_MIN', None))
+
 def real_digits() -> dict:
     "The first digit of each class in MNIST-10k, uint8 base64, for the forward-process UI."
     from ddpm_course.data import load_mnist10k
@@ -84,6 +90,7 @@ def build(out) -> Path:
         if f.suffix in ('.js', '.css'): shutil.copy2(f, out/f.name)
     config = export_onnx(out/'model.onnx')
     (out/'config.json').write_text(json.dumps(config, indent=2))
+    (out/'sampler.json').write_text(json.dumps(sampler_settings()))
     (out/'digits.json').write_text(json.dumps(real_digits()))
     m = config['model']
     (out/'index.html').write_text(PAGE.format(params=f"n_feat {m['n_feat']}, T = {m['timesteps']}, {m['n_classes']} classes"))

@@ -53,20 +53,27 @@ export function scheduleFromConfig(config) {
 // ---------------------------------------------------------------------------------------------------------------
 // The time grid
 
-/** The time steps DPM-Solver++ visits, from T-1 down to 0, at most `steps` of them.
- *  MIRRORS ddpm_course.sampling.logsnr_timesteps (the grid dpm_sample uses): evenly spaced in
- *  λ = log(sqrt(ᾱ) / sqrt(1 − ᾱ)), each target rounded to the nearest step, repeats merged.
+/** The time steps DPM-Solver++ visits, from the noisiest down to 0, at most `steps` of them.
+ *  MIRRORS ddpm_course.sampling.dpm_timesteps (logsnr_timesteps before it), the grid dpm_sample uses: evenly spaced
+ *  in λ = log(sqrt(ᾱ) / sqrt(1 − ᾱ)) from T-1, or from the noisiest step whose λ ≥ lambdaMin when λ at T-1 lies
+ *  below it, down to 0; each target rounded to the nearest step, repeats merged. lambdaMin is the package's
+ *  DPM_LAMBDA_MIN, written to sampler.json by tools/build_demo.py (-Infinity: no floor, as logsnr_timesteps).
  *  tools/check_demo.py compares this grid with the one dpm_sample really visits; change both together. */
-export function dpmTimesteps(schedule, steps) {
+export function dpmTimesteps(schedule, steps, lambdaMin = -Infinity) {
   const T = schedule.T;
   if (steps === 1) return [T - 1];
-  const lam = Array.from(schedule.alphaBars, ab => 0.5 * Math.log(ab / (1 - ab)));   // increasing as t decreases
-  const start = lam[T - 1], stop = lam[0], delta = (stop - start) / (steps - 1);
+  const lam = Array.from(schedule.alphaBars, ab => 0.5 * Math.log(ab / (1 - ab)));   // decreasing in t
+  let start = T - 1;                                                                  // the noisiest step visited
+  if (lam[T - 1] < lambdaMin) {
+    start = lam.findLastIndex(l => l >= lambdaMin);
+    if (start < 0) throw new Error(`schedule: no step has λ ≥ ${lambdaMin}`);
+  }
+  const first = lam[start], last = lam[0], delta = (last - first) / (steps - 1);
   const picked = new Set();
   for (let i = 0; i < steps; i++) {
-    const target = i === steps - 1 ? stop : start + i * delta;                         // np.linspace(start, stop, steps)
+    const target = i === steps - 1 ? last : first + i * delta;                        // np.linspace(first, last, steps)
     let best = 0;                                                                       // np.argmin: the first nearest
-    for (let t = 1; t < T; t++) if (Math.abs(lam[t] - target) < Math.abs(lam[best] - target)) best = t;
+    for (let t = 1; t <= start; t++) if (Math.abs(lam[t] - target) < Math.abs(lam[best] - target)) best = t;
     picked.add(best);
   }
   return [...picked].sort((a, b) => b - a);
@@ -101,8 +108,8 @@ export function predictX0(schedule, x, t, eps) {
 /** Draw images with DPM-Solver++(2M) (Lu et al. 2022) in `steps` network calls, exactly as dpm_sample:
  *  same grid, same multistep update, and the last step returns x̂₀ itself, clamped to [-1, 1].
  *  `xT` is the starting noise (float32, n images); `onStep({i, t, x, x0})` is awaited after each network call. */
-export async function dpmSample(model, schedule, { n, xT, steps, context = null, guidance = null, onStep = null }) {
-  const ts = dpmTimesteps(schedule, steps);
+export async function dpmSample(model, schedule, { n, xT, steps, context = null, guidance = null, onStep = null, lambdaMin = -Infinity }) {
+  const ts = dpmTimesteps(schedule, steps, lambdaMin);
   const ab = schedule.alphaBars;
   const alpha = t => Math.sqrt(ab[t]), sigma = t => Math.sqrt(1 - ab[t]);
   const lam = t => Math.log(alpha(t) / sigma(t));                                       // λ_t, the half log-SNR
@@ -117,8 +124,8 @@ export async function dpmSample(model, schedule, { n, xT, steps, context = null,
     const h = lam(s) - lam(t);
     let D = x0;                                                                          // first order at the first step
     if (prevX0 !== null) {                                                               // then extrapolate x̂₀ over λ
-      const r2 = 2 * hPrev / h;
-      D = x0.map((v, k) => (1 + 1 / r2) * v - 1 / r2 * prevX0[k]);
+      const r = h / (2 * hPrev);
+      D = x0.map((v, k) => (1 + r) * v - r * prevX0[k]);
     }
     const cx = sigma(s) / sigma(t), cd = alpha(s) * Math.expm1(-h);
     x = x.map((v, k) => cx * v - cd * D[k]);                                             // x_s = σ_s/σ_t x_t − α_s (e^{−h} − 1) D

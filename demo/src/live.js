@@ -6,8 +6,8 @@
 // and offers `await window.ddpmCourse.sample({classes, steps, guidance, seed, xT, onStep})` to pages and tests.
 //
 // Everything it loads sits beside it in <site>/demo/, written by tools/build_demo.py: model.onnx (the shipped
-// model, exported with torch.onnx.export), config.json (the checkpoint's own), digits.json (real MNIST digits) and
-// ort/ (onnxruntime-web's single-threaded WebAssembly build, from the locked npm install in demo/). Nothing comes
+// model, exported with torch.onnx.export), config.json (the checkpoint's own), sampler.json (the sampler's settings
+// in the Python package), digits.json (real MNIST digits) and ort/ (onnxruntime-web's single-threaded WebAssembly build, from the locked npm install in demo/). Nothing comes
 // from another site, and the model is only fetched once someone asks for digits.
 import * as ddpm from './ddpm.js';
 
@@ -19,7 +19,14 @@ const NO_WASM = 'This live demo needs WebAssembly, which this browser does not o
 // ---------------------------------------------------------------------------------------------------------------
 // The model: onnxruntime-web, loaded on first use
 
-let runtime = null;                                            // a promise of {ort, session, config, schedule}
+let runtime = null;                                            // a promise of {ort, session, config, schedule, lambdaMin}
+let settings = null;                                           // a promise of sampler.json's contents
+
+/** What the sampler takes from the Python package at build time: {dpm_lambda_min} (null: no floor). */
+function loadSettings() {
+  settings ??= fetch(asset('sampler.json')).then(r => r.json());
+  return settings;
+}
 
 function loadRuntime() {
   runtime ??= (async () => {
@@ -27,11 +34,12 @@ function loadRuntime() {
     const ort = await import(asset('ort/ort.wasm.min.mjs'));
     ort.env.wasm.numThreads = 1;                               // one thread: no SharedArrayBuffer, no special headers
     ort.env.wasm.wasmPaths = asset('ort/');                    // the local copy, never a CDN
-    const [config, session] = await Promise.all([
+    const [config, session, { dpm_lambda_min }] = await Promise.all([
       fetch(asset('config.json')).then(r => r.json()),
       ort.InferenceSession.create(asset('model.onnx'), { executionProviders: ['wasm'] }),
+      loadSettings(),
     ]);
-    return { ort, session, config, schedule: ddpm.scheduleFromConfig(config.schedule) };
+    return { ort, session, config, schedule: ddpm.scheduleFromConfig(config.schedule), lambdaMin: dpm_lambda_min ?? -Infinity };
   })();
   runtime.catch(() => { runtime = null; });                    // a failed load may be retried
   return runtime;
@@ -73,7 +81,7 @@ let queue = Promise.resolve();                                 // one drawing at
 async function sample({ classes, steps = 10, guidance = 2, seed = 0, xT = null, onStep = null } = {}) {
   const run = queue.then(async () => {
     const rt = await loadRuntime();
-    const { config, schedule } = rt;
+    const { config, schedule, lambdaMin } = rt;
     const [C, H, W] = imageShape(config), nClasses = config.model.n_classes;
     if (config.model.context_dim) throw new Error('this demo draws from class-conditional models, not text ones');
     if (!Array.isArray(classes) || classes.length < 1 || !classes.every(k => Number.isInteger(k) && k >= 0 && k < nClasses))
@@ -84,9 +92,9 @@ async function sample({ classes, steps = 10, guidance = 2, seed = 0, xT = null, 
     const n = classes.length, size = n * C * H * W;
     if (xT !== null && xT.length !== size) throw new Error(`xT: expected ${size} numbers (${n}×${C}×${H}×${W}), got ${xT.length}`);
     const start = performance.now();
-    const calls = ddpm.dpmTimesteps(schedule, steps).length;
+    const calls = ddpm.dpmTimesteps(schedule, steps, lambdaMin).length;
     const x = await ddpm.dpmSample(predictor(rt), schedule, {
-      n, steps, guidance, context: ddpm.oneHot(classes, nClasses),
+      n, steps, guidance, lambdaMin, context: ddpm.oneHot(classes, nClasses),
       xT: xT !== null ? Float32Array.from(xT) : ddpm.randn(size, seed),
       onStep: onStep && (({ i, t, x0 }) => onStep({ step: i + 1, steps: calls, t, images: ddpm.toUint8(x0),
                                                     n, height: H, width: W, ms: performance.now() - start })),
@@ -100,7 +108,8 @@ async function sample({ classes, steps = 10, guidance = 2, seed = 0, xT = null, 
 window.ddpmCourse = {
   sample,
   /** The grid dpmSample visits for a schedule config and a number of steps (tests compare it with Python's). */
-  timesteps: (scheduleConfig, steps) => ddpm.dpmTimesteps(ddpm.scheduleFromConfig(scheduleConfig), steps),
+  timesteps: async (scheduleConfig, steps) => ddpm.dpmTimesteps(ddpm.scheduleFromConfig(scheduleConfig), steps,
+                                                                (await loadSettings()).dpm_lambda_min ?? -Infinity),
   /** ᾱ_t of a schedule config, float64 (tests compare it with NoiseSchedule.alpha_bars). */
   alphaBars: scheduleConfig => Array.from(ddpm.scheduleFromConfig(scheduleConfig).alphaBars),
   ddpm,
