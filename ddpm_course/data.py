@@ -8,10 +8,12 @@ Docs: https://ddpm-course.github.io/ddpm_course/data.html.md"""
 __all__ = ['ASSETS', 'MNIST10K_DIR', 'MNIST10K_MD5', 'CLASS_NAMES', 'FASHION_NAMES', 'CIFAR10_NAMES', 'SPRITE_NAMES',
            'SPRITE_FILES', 'IMAGE_SUFFIXES', 'DATA_SPECS', 'DataError', 'md5sum', 'check_md5', 'read_idx',
            'load_mnist10k', 'to_model_range', 'to_uint8', 'ImageDataset', 'mnist10k', 'image_grid', 'show_images',
-           'load_torchvision', 'load_sprites', 'load_image_folder', 'load_dataset']
+           'atomic_path', 'save_png', 'save_gif', 'load_torchvision', 'load_sprites', 'load_image_folder',
+           'load_dataset']
 
 # %% ../nbs/00_data.ipynb #fff15062
-import gzip, hashlib
+import gzip, hashlib, os, secrets
+from contextlib import contextmanager
 from importlib.resources import files
 from pathlib import Path
 import numpy as np
@@ -19,7 +21,7 @@ import torch
 from torch.utils.data import Dataset
 
 # %% ../nbs/00_data.ipynb #ee0fa7f8
-from .errors import CourseError, ArgError, ArgTypeError
+from .errors import CourseError, ArgError, ArgTypeError, NotFound
 
 class DataError(CourseError, ValueError):
     "A data file or array is malformed: the message names the file or argument and what was expected."
@@ -42,7 +44,7 @@ def md5sum(path) -> str:
 def check_md5(path, expected:str):
     "Raise `DataError` naming `path` unless its MD5 digest is `expected`."
     path = Path(path)
-    if not path.is_file(): raise FileNotFoundError(f"data file not found: {path}")
+    if not path.is_file(): raise NotFound(f"data file not found: {path}")
     got = md5sum(path)
     if got != expected:
         raise DataError(f"{path}: MD5 checksum {got} does not match the expected {expected}; "
@@ -54,7 +56,7 @@ _IDX_TYPES = {0x08: np.uint8, 0x09: np.int8, 0x0B: '>i2', 0x0C: '>i4', 0x0D: '>f
 def read_idx(path) -> np.ndarray:
     "Read an IDX file (optionally gzipped) into a numpy array, checking its header against its size."
     path = Path(path)
-    if not path.is_file(): raise FileNotFoundError(f"data file not found: {path}")
+    if not path.is_file(): raise NotFound(f"data file not found: {path}")
     opener = gzip.open if path.suffix == '.gz' else open
     try:
         with opener(path, 'rb') as f: raw = f.read()
@@ -178,6 +180,44 @@ def show_images(images, # uint8 [N, C, H, W], or float in [-1, 1]
     fig.tight_layout()
     return fig
 
+# %% ../nbs/00_data.ipynb #bbdbf4bf
+@contextmanager
+def atomic_path(path):
+    "A hidden temporary path beside `path`; on success it replaces `path` in one rename, on any error it is removed."
+    path = Path(path)
+    if not path.name or path.name in ('.', '..'): raise ArgError('path', f"expected a file name, got {str(path)!r}")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
+    try:
+        yield tmp
+        with open(tmp, 'rb+') as f: os.fsync(f.fileno())
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists(): tmp.unlink()
+
+def _grid_image(images, nrow, scale):
+    from PIL import Image
+    g = image_grid(images, nrow)
+    im = Image.fromarray(g[..., 0] if g.shape[-1] == 1 else g)
+    return im.resize((im.width * scale, im.height * scale), Image.NEAREST)
+
+def save_png(images, # a batch [N, C, H, W] (uint8, or float in [-1, 1])
+             path, nrow:int=None, # images per row
+             scale:int=2): # pixel magnification
+    "Write a batch as one PNG grid, atomically."
+    with atomic_path(path) as tmp: _grid_image(images, nrow, scale).save(tmp, format='PNG')
+    return Path(path)
+
+def save_gif(frames:list, # image batches [N, C, H, W] (uint8 or float in [-1, 1]), one per frame
+             path, nrow:int=None, # images per row in each frame
+             scale:int=3, # pixel magnification
+             ms:int=80): # milliseconds per frame (the last frame is held 1.5 s)
+    "Write a sequence of image batches as an animated GIF of grids, atomically."
+    pics = [_grid_image(f, nrow, scale) for f in frames]
+    with atomic_path(path) as tmp:
+        pics[0].save(tmp, format='GIF', save_all=True, append_images=pics[1:], duration=[ms] * (len(pics) - 1) + [1500], loop=0)
+    return Path(path)
+
 # %% ../nbs/00_data.ipynb #070a3e4a
 FASHION_NAMES = ('T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot')
 CIFAR10_NAMES = ('airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck')
@@ -193,7 +233,7 @@ def load_torchvision(name:str, # 'mnist', 'fashion-mnist' or 'cifar10'
              'cifar10': (datasets.CIFAR10, CIFAR10_NAMES)}
     if name not in kinds: raise DataError('name', f"unknown torchvision data set {name!r}; expected one of {', '.join(kinds)}")
     cls, names = kinds[name]
-    if not download and not Path(root).is_dir(): raise FileNotFoundError(f"{name}: data folder not found: {root}")
+    if not download and not Path(root).is_dir(): raise NotFound(f"{name}: data folder not found: {root}")
     try: tv = cls(str(root), train=train, download=download)
     except RuntimeError as e:
         raise DataError(f"{name}: no usable {cls.__name__} files under {root} ({e}); pass download=True when online") from None
@@ -207,7 +247,7 @@ SPRITE_FILES = ('sprites_1788_16x16.npy', 'sprite_labels_nc_1788_16x16.npy')
 
 def _load_npy(path):
     path = Path(path)
-    if not path.is_file(): raise FileNotFoundError(f"data file not found: {path}")
+    if not path.is_file(): raise NotFound(f"data file not found: {path}")
     try: return np.load(path, allow_pickle=False)
     except ValueError as e: raise DataError(f"{path}: not a plain numpy array file ({e})") from None
 
@@ -231,7 +271,7 @@ def load_image_folder(folder, # one sub-folder per class, or a flat folder of im
     "Every image under `folder` as an `ImageDataset` (sub-folders are classes)."
     from PIL import Image, UnidentifiedImageError
     folder = Path(folder)
-    if not folder.is_dir(): raise FileNotFoundError(f"image folder not found: {folder}")
+    if not folder.is_dir(): raise NotFound(f"image folder not found: {folder}")
     is_img = lambda p: p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES
     subdirs = sorted(p for p in folder.iterdir() if p.is_dir() and any(is_img(q) for q in p.iterdir()))
     groups = [(p.name, sorted(filter(is_img, p.iterdir()))) for p in subdirs] or [(folder.name, sorted(filter(is_img, folder.iterdir())))]

@@ -8,13 +8,15 @@ Docs: https://ddpm-course.github.io/ddpm_course/text.html.md"""
 __all__ = ['TEXT_ENCODER', 'TEXT_DIM', 'TEXT_EXTRA', 'DIGIT_WORDS', 'DIGIT_TEMPLATES', 'DIGIT_HELD_OUT', 'GENERIC_TEMPLATES',
            'GENERIC_HELD_OUT', 'PRETRAINED_TEXT_MODEL', 'PRETRAINED_TEXT_TRAINING', 'TextExtraMissing',
            'load_text_encoder', 'encode_prompts', 'caption_templates', 'captions', 'caption_table', 'prompt_label',
-           'draw_prompts', 'prompt_box']
+           'draw_prompts']
 
 # %% ../nbs/08_text.ipynb #7d443269
 import functools, io, os, re
 import torch
 from .data import CLASS_NAMES, image_grid
-from .training import TrainConfig, PRETRAINED_MODEL, load_pretrained
+from .training import TrainConfig, PRETRAINED_MODEL
+from .checkpoint import load_pretrained
+from .sampling import draw
 from .errors import CourseError, ArgError
 
 # %% ../nbs/08_text.ipynb #21777b7b
@@ -109,29 +111,9 @@ PRETRAINED_TEXT_TRAINING = TrainConfig(steps=9000, seed=0, device='cpu')   # the
 
 # %% ../nbs/08_text.ipynb #27ca8a37
 def draw_prompts(model, schedule, prompts, # a prompt or a list of them: one image per entry
-                 **kwargs): # `ddpm_course.cli.draw`'s options: sampler, steps, guidance, seed
+                 **kwargs): # `draw`'s options: sampler, steps, guidance, seed
     "Sample one image per prompt with a text-conditioned model."
-    from ddpm_course.cli import draw
     prompts = [prompts] if isinstance(prompts, str) else list(prompts)
     if getattr(model, 'context_dim', None) != TEXT_DIM:
         raise ArgError('model', f"takes context vectors of length {getattr(model, 'context_dim', None)}, not {TEXT_DIM}-number sentence vectors; use load_pretrained('text')")
     return draw(model, schedule, torch.full((len(prompts),), -1), context=encode_prompts(prompts), **kwargs)
-
-# %% ../nbs/08_text.ipynb #35682f6f
-def prompt_box(model=None, schedule=None, n:int=8, seed:int=0):
-    "An ipywidgets text box that draws `n` samples of the typed prompt (default model: the shipped text checkpoint)."
-    import ipywidgets as widgets
-    from PIL import Image
-    if model is None: model, schedule, _ = load_pretrained('text')
-    box = widgets.Text(value='a handwritten seven', description='prompt', continuous_update=False)
-    picture, status = widgets.Image(format='png'), widgets.Label()
-    def show(_=None):
-        if not box.value.strip(): status.value = 'type a prompt'; return
-        x = draw_prompts(model, schedule, [box.value] * n, seed=seed)
-        g = image_grid(x, n)
-        im = Image.fromarray(g[..., 0] if g.shape[-1] == 1 else g)
-        buf = io.BytesIO(); im.resize((im.width * 2, im.height * 2), Image.NEAREST).save(buf, 'png')
-        picture.value, status.value = buf.getvalue(), f'"{box.value}"'
-    box.observe(show, names='value')
-    show()
-    return widgets.VBox([box, picture, status])
