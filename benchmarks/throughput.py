@@ -13,9 +13,11 @@ import argparse, resource, time
 import torch
 from ddpm_course.schedule import NoiseSchedule
 from ddpm_course.unet import ContextUnet, count_parameters
-from ddpm_course.training import pick_device, diffusion_loss, load_pretrained, TrainConfig, DEFAULT_MODEL, DEFAULT_SCHEDULE
+from ddpm_course.training import pick_device, diffusion_loss, TrainConfig, DEFAULT_MODEL, DEFAULT_SCHEDULE
+from ddpm_course.checkpoint import load_pretrained
 from ddpm_course.sampling import ddpm_sample, ddim_sample, dpm_sample
-from ddpm_course.cli import draw, DEFAULT_SAMPLER, DEFAULT_STEPS, DEFAULT_GUIDANCE
+from ddpm_course.sampling import draw, DEFAULT_SAMPLING
+DEFAULT_SAMPLER, DEFAULT_GUIDANCE = DEFAULT_SAMPLING['sampler'], DEFAULT_SAMPLING['guidance']
 
 def peak_mb(device):
     if device.type == 'cuda': return torch.cuda.max_memory_allocated(device) / 2**20
@@ -90,7 +92,7 @@ def main():
     pre, psched, _ = load_pretrained(device=device)
     labels = torch.arange(1000) % 10
     secs = timed(lambda: draw(pre, psched, labels), device, 1)
-    print(f"1,000 digits from the shipped checkpoint with the defaults ({DEFAULT_SAMPLER}, {DEFAULT_STEPS.get(DEFAULT_SAMPLER, psched.T)} "
+    print(f"1,000 digits from the shipped checkpoint with the defaults ({DEFAULT_SAMPLER}, {DEFAULT_SAMPLING['steps']} "
           f"calls, w = {DEFAULT_GUIDANCE}): {secs:.1f} s", flush=True)
 
     print("\n3. speed options: network evaluations/s of the default model (inference, 28 px)")

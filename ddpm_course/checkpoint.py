@@ -113,7 +113,8 @@ def save_checkpoint(path, # the checkpoint directory (created if missing; files 
                     sampling:dict=None): # recommended sampler, steps, guidance (default: `DEFAULT_SAMPLING`)
     "Write a checkpoint atomically: new files are swapped in only when all are on disk; the last good one is kept until then."
     path = check_checkpoint_path(path)
-    path.mkdir(parents=True, exist_ok=True)
+    try: path.mkdir(parents=True, exist_ok=True)
+    except OSError as e: raise CheckpointError('path', f"cannot write a checkpoint at {path} ({e.strerror})") from e
     save_id, tmp = secrets.token_hex(8), path/f'.saving-{os.getpid()}-{secrets.token_hex(4)}'
     try:
         tmp.mkdir()

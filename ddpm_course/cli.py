@@ -69,7 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument('--timesteps', type=_number(int, 2, 100_000, 'timesteps'), help=f"diffusion steps T (default {DEFAULT_MODEL['timesteps']})")
     t.add_argument('--schedule', choices=['linear', 'cosine'], help=f'noise schedule (default {DEFAULT_SCHEDULE})')
     t.add_argument('--bf16', action='store_true', help='bfloat16 autocast (CUDA)')
-    t.add_argument('--ckpt-every', type=_number(float, 0.01, 1e6, 'ckpt-every'), default=5.0, help='minutes between periodic checkpoints (default 5)')
+    t.add_argument('--ckpt-every', type=_number(float, 1e-4, 1e6, 'ckpt-every'), default=5.0, help='minutes between periodic checkpoints (default 5)')
     t.add_argument('--text', action='store_true', help='condition on captions of the class names instead of classes (chapter 08; needs ddpm_course[text])')
     s = sub.add_parser('sample', help='draw images from a checkpoint')
     s.add_argument('--ckpt', required=True, help="checkpoint directory, 'pretrained' (digits by class) or 'pretrained-text' (digits by prompt)")

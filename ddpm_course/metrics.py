@@ -17,7 +17,7 @@ import torch
 from torch import nn
 import torch.nn.functional as F
 from safetensors.torch import save_file, load_file
-from .errors import ArgError
+from .errors import ArgError, NotFound
 from .data import ASSETS, DataError, load_mnist10k, to_model_range
 
 # %% ../nbs/06_evaluation.ipynb #4f6e2798
@@ -110,7 +110,7 @@ def load_classifier(path=CLASSIFIER_DIR) -> DigitClassifier:
     path = Path(path)
     if path not in _CLASSIFIER:
         f = path/'classifier.safetensors'
-        if not f.is_file(): raise FileNotFoundError(f"classifier weights not found: {f}")
+        if not f.is_file(): raise NotFound(f"classifier weights not found: {f}")
         m = DigitClassifier(); m.load_state_dict(load_file(str(f))); m.eval()
         m.heldout_accuracy = json.loads((path/'classifier.json').read_text())['heldout_accuracy']
         _CLASSIFIER[path] = m
@@ -162,7 +162,7 @@ def real_floor(n:int, seed:int=0) -> dict:
 def load_samples(path) -> tuple:
     "Images and labels from an `.npz` file with `images` uint8 [N, 1, 28, 28] and optional `labels` int [N]."
     path = Path(path)
-    if not path.is_file(): raise FileNotFoundError(f"samples file not found: {path}")
+    if not path.is_file(): raise NotFound(f"samples file not found: {path}")
     try:
         with np.load(path, allow_pickle=False) as z:
             if 'images' not in z: raise DataError(f"{path}: no 'images' array (found {', '.join(z.files) or 'none'})")
