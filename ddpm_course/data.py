@@ -6,13 +6,13 @@ Docs: https://ddpm-course.github.io/ddpm_course/data.html.md"""
 
 # %% auto #0
 __all__ = ['ASSETS', 'MNIST10K_DIR', 'MNIST10K_MD5', 'CLASS_NAMES', 'FASHION_NAMES', 'CIFAR10_NAMES', 'SPRITE_NAMES',
-           'SPRITE_FILES', 'IMAGE_SUFFIXES', 'DATA_SPECS', 'DataError', 'md5sum', 'check_md5', 'read_idx',
-           'load_mnist10k', 'to_model_range', 'to_uint8', 'ImageDataset', 'mnist10k', 'image_grid', 'show_images',
-           'atomic_path', 'save_png', 'save_gif', 'load_torchvision', 'load_sprites', 'load_image_folder',
-           'load_dataset']
+           'SPRITE_FILES', 'MAX_DATA_BYTES', 'MAX_IMAGE_SIDE', 'IMAGE_SUFFIXES', 'DATA_SPECS', 'DataError', 'md5sum',
+           'check_md5', 'read_idx', 'load_mnist10k', 'to_model_range', 'to_uint8', 'ImageDataset', 'mnist10k',
+           'image_grid', 'show_images', 'atomic_path', 'save_png', 'save_gif', 'load_torchvision', 'load_sprites',
+           'load_image_folder', 'load_dataset']
 
 # %% ../nbs/00_data.ipynb #fff15062
-import gzip, hashlib, os, secrets
+import gzip, hashlib, math, os, secrets
 from contextlib import contextmanager
 from importlib.resources import files
 from pathlib import Path
@@ -245,17 +245,32 @@ def load_torchvision(name:str, # 'mnist', 'fashion-mnist' or 'cifar10'
 SPRITE_NAMES = ('hero', 'non-hero', 'food', 'spell', 'side-facing')
 SPRITE_FILES = ('sprites_1788_16x16.npy', 'sprite_labels_nc_1788_16x16.npy')
 
+MAX_DATA_BYTES = 2 << 30 # the most uncompressed image data a loader accepts (2 GiB), checked from file headers before reading
+MAX_IMAGE_SIDE = 1024 # the largest image side `load_image_folder` accepts, checked from each file's header
+
 def _load_npy(path):
+    "A plain .npy array, its header (dtype, shape, size) checked before any data is read."
     path = Path(path)
     if not path.is_file(): raise NotFound(f"data file not found: {path}")
+    try:
+        with open(path, 'rb') as f:
+            version = np.lib.format.read_magic(f)
+            read = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+            shape, _, dtype = read(f, max_header_size=10_000)
+    except (ValueError, OSError, EOFError, SyntaxError) as e: raise DataError(f"{path}: not a plain numpy array file ({e})") from e
+    if dtype.hasobject: raise DataError(f"{path}: not a plain numpy array file: it holds Python objects (a pickle), which are never loaded")
+    if math.prod(shape) * dtype.itemsize > MAX_DATA_BYTES:
+        raise DataError(f"{path}: an array of shape {shape} ({math.prod(shape) * dtype.itemsize / 2**30:.1f} GiB) is larger than the {MAX_DATA_BYTES / 2**30:.0f} GiB accepted")
     try: return np.load(path, allow_pickle=False)
-    except ValueError as e: raise DataError(f"{path}: not a plain numpy array file ({e})") from None
+    except (ValueError, OSError, EOFError) as e: raise DataError(f"{path}: not a plain numpy array file ({e})") from e
 
 def load_sprites(folder) -> ImageDataset:
     "The DeepLearning.AI 16×16 sprites pair from `folder`; labels are the index of each one-hot row."
     imgs, labs = (_load_npy(Path(folder)/f) for f in SPRITE_FILES)
     if imgs.dtype != np.uint8 or imgs.ndim != 4 or imgs.shape[-1] != 3:
         raise DataError(f"{Path(folder)/SPRITE_FILES[0]}: expected uint8 [N, H, W, 3], got {imgs.dtype} {imgs.shape}")
+    if labs.dtype.kind not in 'biuf' or (labs.dtype.kind == 'f' and not np.isfinite(labs).all()):
+        raise DataError(f"{Path(folder)/SPRITE_FILES[1]}: expected finite numeric one-hot labels, got {labs.dtype}{' with NaN or inf' if labs.dtype.kind == 'f' else ''}")
     if labs.shape != (len(imgs), len(SPRITE_NAMES)):
         raise DataError(f"{Path(folder)/SPRITE_FILES[1]}: expected labels [{len(imgs)}, {len(SPRITE_NAMES)}], got {labs.shape}")
     images = torch.from_numpy(imgs).permute(0, 3, 1, 2).contiguous()
@@ -279,8 +294,12 @@ def load_image_folder(folder, # one sub-folder per class, or a flat folder of im
     if not files: raise DataError(f"{folder}: no images found (looked for {', '.join(IMAGE_SUFFIXES)})")
     arrays = []
     for f, _ in files:
-        try: im = Image.open(f); im.load()
-        except (UnidentifiedImageError, OSError) as e: raise DataError(f"{f}: not a readable image ({e})") from None
+        try:
+            im = Image.open(f)                                   # reads the header only
+            if max(im.size) > MAX_IMAGE_SIDE:
+                raise DataError(f"{f}: {im.size[0]}×{im.size[1]} pixels; images up to {MAX_IMAGE_SIDE} pixels a side are accepted (shrink them first)")
+            im.load()
+        except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as e: raise DataError(f"{f}: not a readable image ({e})") from e
         if channels is None: channels = 1 if im.mode in ('L', '1', 'I;16', 'I') else 3
         if channels not in (1, 3): raise DataError('channels', f"expected 1 or 3, got {channels}")
         im = im.convert('L' if channels == 1 else 'RGB')
@@ -290,6 +309,8 @@ def load_image_folder(folder, # one sub-folder per class, or a flat folder of im
             raise DataError(f"{f}: size {a.shape[1]}×{a.shape[0]} differs from the first image's "
                             f"{arrays[0].shape[1]}×{arrays[0].shape[0]}; pass image_size to resize")
         arrays.append(a)
+        if a.nbytes * len(files) > MAX_DATA_BYTES:
+            raise DataError(f"{folder}: {len(files)} images of {a.shape[1]}×{a.shape[0]} would take {a.nbytes * len(files) / 2**30:.1f} GiB; at most {MAX_DATA_BYTES / 2**30:.0f} GiB are accepted (pass a smaller image_size)")
     images = torch.from_numpy(np.stack(arrays)).permute(0, 3, 1, 2).contiguous()
     return ImageDataset(images, torch.tensor([k for _, k in files]), [n for n, _ in groups], name=f'folder:{folder}')
 

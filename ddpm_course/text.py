@@ -14,7 +14,7 @@ __all__ = ['TEXT_ENCODER', 'TEXT_DIM', 'TEXT_EXTRA', 'DIGIT_WORDS', 'DIGIT_TEMPL
 import functools, io, os, re
 import torch
 from .data import CLASS_NAMES, image_grid
-from .training import TrainConfig, PRETRAINED_MODEL
+from .training import TrainConfig, PRETRAINED_MODEL, PRETRAINED_TRAINING
 from .checkpoint import load_pretrained
 from .sampling import draw
 from .errors import CourseError, ArgError
@@ -107,7 +107,7 @@ def prompt_label(prompt:str, class_names=CLASS_NAMES) -> int:
 
 # %% ../nbs/08_text.ipynb #5cad3776
 PRETRAINED_TEXT_MODEL = dict(PRETRAINED_MODEL, context_dim=TEXT_DIM)
-PRETRAINED_TEXT_TRAINING = TrainConfig(steps=9000, seed=0, device='cpu')   # the class model's recipe
+PRETRAINED_TEXT_TRAINING = PRETRAINED_TRAINING   # the class model's recipe, unchanged
 
 # %% ../nbs/08_text.ipynb #27ca8a37
 def draw_prompts(model, schedule, prompts, # a prompt or a list of them: one image per entry
