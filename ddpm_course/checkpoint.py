@@ -268,7 +268,7 @@ def convert_state_dict(src, # a .pt/.pth file holding a state_dict of a `Context
                        schedule:NoiseSchedule):
     "Convert a trusted PyTorch state_dict file into a safe checkpoint directory, with `torch.load(weights_only=True)`."
     try: sd = torch.load(src, map_location='cpu', weights_only=True)
-    except Exception as e: raise CheckpointError(f"{src}: not a plain state_dict that can be read without running code ({e})") from None
+    except Exception as e: raise CheckpointError(f"{src}: not a plain state_dict that can be read without running code ({e})") from e
     if not isinstance(sd, dict) or not all(isinstance(v, torch.Tensor) for v in sd.values()):
         raise CheckpointError(f"{src}: expected a dict of tensors (a state_dict)")
     model = ContextUnet(**model_config)

@@ -60,7 +60,7 @@ def read_idx(path) -> np.ndarray:
     opener = gzip.open if path.suffix == '.gz' else open
     try:
         with opener(path, 'rb') as f: raw = f.read()
-    except (OSError, EOFError) as e: raise DataError(f"{path}: cannot be read as {'gzip' if opener is gzip.open else 'IDX'} ({e})") from None
+    except (OSError, EOFError) as e: raise DataError(f"{path}: cannot be read as {'gzip' if opener is gzip.open else 'IDX'} ({e})") from e
     if len(raw) < 4 or raw[0] != 0 or raw[1] != 0 or raw[2] not in _IDX_TYPES:
         raise DataError(f"{path}: not an IDX file (expected magic bytes 00 00 <type> <ndim>, got {raw[:4].hex()})")
     dtype, ndim = np.dtype(_IDX_TYPES[raw[2]]), raw[3]

@@ -168,7 +168,7 @@ def load_samples(path) -> tuple:
             if 'images' not in z: raise DataError(f"{path}: no 'images' array (found {', '.join(z.files) or 'none'})")
             images = torch.from_numpy(z['images'])
             labels = torch.from_numpy(z['labels']).long() if 'labels' in z else None
-    except (ValueError, OSError) as e: raise DataError(f"{path}: not a readable .npz file ({e})") from None
+    except (ValueError, OSError) as e: raise DataError(f"{path}: not a readable .npz file ({e})") from e
     if images.dtype != torch.uint8: raise DataError(f"{path}: 'images' must be uint8, got {images.dtype}")
     if labels is not None and labels.shape != (len(images),): raise DataError(f"{path}: 'labels' must have shape [{len(images)}], got {tuple(labels.shape)}")
     return images, labels

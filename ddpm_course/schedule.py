@@ -80,7 +80,7 @@ def from_config(cls:NoiseSchedule, config:dict):
         if kind == 'linear': return cls.linear(**config)
         if kind == 'cosine': return cls.cosine(**config)
         if kind == 'custom': return cls(config['betas'])
-    except TypeError as e: raise ArgError(f"schedule config: {e}") from None
+    except TypeError as e: raise ArgError(f"schedule config: {e}") from e
     raise ArgError(f"schedule config: unknown kind {kind!r}; expected 'linear', 'cosine' or 'custom'")
 
 # %% ../nbs/01_forward.ipynb #dd147460
