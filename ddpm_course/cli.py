@@ -21,7 +21,8 @@ from .data import load_dataset, DATA_SPECS, to_uint8, atomic_path, save_png, sav
 from .schedule import NoiseSchedule
 from .unet import ContextUnet
 from .checkpoint import CheckpointError, load_checkpoint, load_pretrained, check_out_dir, is_checkpoint
-from .training import TrainConfig, TrainingError, train, pick_device, windowed_mean, dist_info, DEFAULT_MODEL, DEFAULT_SCHEDULE
+from .training import TrainConfig, TrainingError, train, pick_device, DEFAULT_MODEL, DEFAULT_SCHEDULE
+from .runtime import windowed_mean, dist_info
 from .sampling import draw, sampling_settings, DEFAULT_SAMPLING, DEFAULT_STEPS, SAMPLERS
 from .text import TEXT_DIM, TEXT_ENCODER, encode_prompts, prompt_label, caption_table, caption_templates   # imports without the text extra
 
