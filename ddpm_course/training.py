@@ -92,15 +92,13 @@ class TrainConfig:
             if v is not None and (isinstance(v, bool) or not isinstance(v, int if k == 'steps' else (int, float))):
                 raise ArgTypeError(k, f"expected {'a whole number of steps' if k == 'steps' else 'a number'}, got {v!r}")
             if v is not None and not (math.isfinite(v) and v > 0): raise ArgError(k, f"expected a positive budget, got {v}")
-        for k in ('warmup', 'log_every'):
+        for k in ('batch_size', 'warmup', 'log_every'):
             v = getattr(self, k)
-            if isinstance(v, bool) or not isinstance(v, int) or v < 1: raise ArgError(k, f"expected a positive whole number of steps, got {v!r}")
+            if isinstance(v, bool) or not isinstance(v, int) or v < 1: raise ArgError(k, f"expected a positive integer, got {v!r}")
         for k, lo in (('grad_clip', 0), ('ckpt_every_minutes', 0), ('weight_decay', None)):
             v = getattr(self, k)
             if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v) or (v <= lo if lo is not None else v < 0):
                 raise ArgError(k, f"expected a {'positive' if lo is not None else 'non-negative'} number, got {v!r}")
-        if isinstance(self.batch_size, bool) or not isinstance(self.batch_size, int) or self.batch_size < 1:
-            raise ArgError('batch_size', f"expected a positive integer, got {self.batch_size!r}")
         if not (math.isfinite(self.lr) and self.lr > 0): raise ArgError('lr', f"expected a positive learning rate, got {self.lr}")
         if not 0 <= self.p_uncond < 1: raise ArgError('p_uncond', f"expected a probability in [0, 1), got {self.p_uncond}")
         if not 0 <= self.ema_decay < 1: raise ArgError('ema_decay', f"expected a value in [0, 1), got {self.ema_decay}")
