@@ -8,7 +8,8 @@ Docs: https://ddpm-course.github.io/ddpm_course/checkpoint.html.md"""
 __all__ = ['CKPT_FORMAT', 'PICKLE_SUFFIXES', 'WEIGHTS', 'TRAINER', 'OURS', 'PREVIOUS', 'LOCK', 'MAX_JSON_BYTES', 'MAX_JSON_DEPTH',
            'CARD_MARK', 'MODEL_LIMITS', 'PRETRAINED', 'CheckpointError', 'is_checkpoint', 'scheduler_config',
            'model_card', 'save_checkpoint', 'check_checkpoint_path', 'check_model_config', 'load_checkpoint',
-           'convert_state_dict', 'load_training_state', 'checkpoint_lock', 'check_out_dir', 'load_pretrained']
+           'convert_state_dict', 'load_training_state', 'checkpoint_lock', 'check_out_dir', 'load_pretrained',
+           'record_quality']
 
 # %% ../nbs/03a_checkpoint.ipynb #e6bc165d
 import itertools, json, math, os, secrets, shutil, warnings
@@ -19,11 +20,11 @@ import torch
 from safetensors import SafetensorError, safe_open
 from safetensors.torch import save_file, load_file
 import ddpm_course
-from .data import ASSETS
+from .data import ASSETS, atomic_path
 from .errors import CourseError, NotFound
 from .schedule import NoiseSchedule
 from .unet import ContextUnet
-from .sampling import DEFAULT_SAMPLING
+from .sampling import DEFAULT_SAMPLING, recommended_sampling
 try: import fcntl
 except ImportError: fcntl = None
 
@@ -80,6 +81,10 @@ def scheduler_config(schedule:NoiseSchedule) -> dict:
 # %% ../nbs/03a_checkpoint.ipynb #710d1266
 CARD_MARK = '<!-- ddpm_course model card -->'
 
+def _quality_line(q) -> str:
+    if not q: return 'not measured'
+    return ', '.join(f"{k.replace('_', ' ')} {v:.4g}" if isinstance(v, float) else f"{k.replace('_', ' ')} {v}" for k, v in q.items())
+
 def model_card(config:dict) -> str:
     "A short README.md for a checkpoint: what it is, how it was trained, how to sample from it."
     m, ds, tr, s = config['model'], config.get('dataset') or {}, config.get('training') or {}, config['sampling']
@@ -93,6 +98,7 @@ A DDPM noise predictor (`ContextUnet`, {m.get('n_feat')} features, {m.get('n_blo
 - data: {ds.get('name', 'unknown')} ({ds.get('size', '?')} images; classes {', '.join(map(str, ds.get('class_names', []))) or '?'})
 - schedule: {config['schedule'].get('kind')}, T = {m.get('timesteps')}; trained for {config.get('step')} steps (budget: {budget}), batch {tr.get('batch_size')}, lr {tr.get('lr')}
 - recommended sampling: {s['sampler']}, {s['steps']} network calls, guidance {s['guidance']}
+- measured quality: {_quality_line(config.get('quality'))}
 - files: model.safetensors (raw weights), ema.safetensors (EMA weights, used for sampling), config.json, scheduler_config.json (diffusers' `DDPMScheduler`)
 - licence: Apache-2.0 (the weights); the data keep their own licence
 
@@ -110,7 +116,8 @@ def save_checkpoint(path, # the checkpoint directory (created if missing; files 
                     dataset=None, # an `ImageDataset`, recorded by name and class names
                     training=None, # the `TrainConfig`, recorded in config.json
                     text_encoder:str=None, # the sentence encoder whose vectors the model takes (chapter 08)
-                    sampling:dict=None): # recommended sampler, steps, guidance (default: `DEFAULT_SAMPLING`)
+                    sampling:dict=None, # recommended sampler, steps, guidance (default: the model's `sampling`, else `DEFAULT_SAMPLING`)
+                    quality:dict=None): # measured sample quality (FID, accuracy, …, with the settings used), for the model card
     "Write a checkpoint atomically: new files are swapped in only when all are on disk; the last good one is kept until then."
     path = check_checkpoint_path(path)
     try: path.mkdir(parents=True, exist_ok=True)
@@ -122,11 +129,12 @@ def save_checkpoint(path, # the checkpoint directory (created if missing; files 
         _write_tensors(tmp/'model.safetensors', sd, save_id)
         _write_tensors(tmp/'ema.safetensors', ema.state_dict() if ema is not None else sd, save_id)
         config = dict(format=CKPT_FORMAT, save_id=save_id, package_version=ddpm_course.__version__, model=model.config,
-                      schedule=schedule.to_config(), sampling={**DEFAULT_SAMPLING, **(sampling or {})},
+                      schedule=schedule.to_config(), sampling={**DEFAULT_SAMPLING, **recommended_sampling(model), **(sampling or {})},
                       dataset=None if dataset is None else dict(name=dataset.name, class_names=list(dataset.class_names),
                                                                 image_shape=list(dataset.image_shape), size=len(dataset)),
                       training=None if training is None else asdict(training), step=(trainer or {}).get('step'))
         if text_encoder: config['text_encoder'] = text_encoder
+        if quality: config['quality'] = dict(quality)
         if optimizer is not None or generator is not None:
             tensors, groups = _optimizer_tensors(optimizer) if optimizer is not None else ({}, None)
             if generator is not None: tensors['generator_state'] = generator.get_state()
@@ -251,6 +259,7 @@ def load_checkpoint(path, # a checkpoint directory
     config['sampling'] = {**DEFAULT_SAMPLING, **(config.get('sampling') or {})}
     try: device = torch.device(device or 'cpu')
     except (RuntimeError, TypeError) as e: raise CheckpointError('device', f"not a device name: {device!r}") from e
+    model.sampling = config['sampling']             # what the samplers use for settings a caller leaves out (chapter 04)
     return model.to(device).eval(), schedule, config
 
 def _load_state(model, sd, where):
@@ -354,3 +363,16 @@ def load_pretrained(name:str='mnist', # which shipped checkpoint
     "The checkpoint shipped with the package (EMA weights, eval mode)."
     if name not in PRETRAINED: raise CheckpointError('name', f"no shipped checkpoint {name!r}; available: {', '.join(PRETRAINED)}")
     return load_checkpoint(PRETRAINED[name], device=device)
+
+def record_quality(path, # a checkpoint directory
+                   quality:dict): # e.g. dict(n=1000, sampler='dpm', steps=10, guidance=2.0, fid=…, class_accuracy=…)
+    "Write measured sample quality into a checkpoint's config.json and model card, each file replaced in one rename."
+    path = _resolve(path)
+    if not isinstance(quality, dict) or not quality or not all(isinstance(k, str) and isinstance(v, (int, float, str)) for k, v in quality.items()):
+        raise CheckpointError('quality', f"expected a dict of names to numbers or strings, got {quality!r}")
+    config = _read_config(path)
+    config['quality'] = dict(quality)
+    if not (path/'README.md').exists() or (path/'README.md').read_text(errors='replace').startswith(CARD_MARK):
+        with atomic_path(path/'README.md') as tmp: tmp.write_text(model_card({**config, 'sampling': {**DEFAULT_SAMPLING, **config.get('sampling', {})}}))
+    with atomic_path(path/'config.json') as tmp: _write_json(tmp, config)
+    return path

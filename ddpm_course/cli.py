@@ -247,7 +247,7 @@ def cmd_eval(args):
 # %% ../nbs/07_cli.ipynb #4872d721
 FLAGS = {'train': {'path': '--out', 'min_snr_gamma': '--min-snr', 'ckpt_every_minutes': '--ckpt-every', 'p_uncond': None, 'spec': '--data'},
          'sample': {'path': '--ckpt', 'name': '--ckpt', 'klass': '--class', 'steps': '--steps'},
-         'eval': {'path': '--samples'}}   # library argument → flag, where the names differ
+         'eval': {'path': '--samples', 'images': '--samples'}}   # library argument → flag, where the names differ
 
 def error_line(e:CourseError, command:str) -> str:
     "The one line `ddpm-course COMMAND` prints for a user error: the flag to fix (from `e.arg`) and what was expected."

@@ -6,11 +6,11 @@ Docs: https://ddpm-course.github.io/ddpm_course/evaluation.html.md"""
 
 # %% auto #0
 __all__ = ['CLASSIFIER_DIR', 'DigitClassifier', 'as_digits', 'classifier_split', 'train_classifier', 'save_classifier',
-           'load_classifier', 'fid_from_features', 'kid_from_features', 'real_features', 'real_floor', 'load_samples',
-           'evaluate', 'precision_recall_from_features', 'precision_recall']
+           'load_classifier', 'fid_from_features', 'kid_from_features', 'real_features', 'real_floor', 'check_labels',
+           'load_samples', 'evaluate', 'precision_recall_from_features', 'precision_recall']
 
 # %% ../nbs/06_evaluation.ipynb #cf6c6a44
-import json, math
+import json, math, zipfile
 from pathlib import Path
 import numpy as np
 import torch
@@ -18,7 +18,7 @@ from torch import nn
 import torch.nn.functional as F
 from safetensors.torch import save_file, load_file
 from .errors import ArgError, NotFound
-from .data import ASSETS, DataError, load_mnist10k, to_model_range
+from .data import ASSETS, DataError, check_npy_header, load_mnist10k, to_model_range
 
 # %% ../nbs/06_evaluation.ipynb #4f6e2798
 class DigitClassifier(nn.Module):
@@ -49,6 +49,7 @@ def as_digits(images) -> torch.Tensor:
     images = torch.as_tensor(images)
     if images.ndim != 4 or tuple(images.shape[1:]) != (1, 28, 28):
         raise DataError('images', f"the metrics take 1×28×28 digits [N, 1, 28, 28], got shape {tuple(images.shape)}")
+    if len(images) == 0: raise DataError('images', "got no images to measure")
     if images.dtype == torch.uint8: return to_model_range(images)
     if not images.is_floating_point(): raise DataError('images', f"expected uint8 or float in [-1, 1], got {images.dtype}")
     if not torch.isfinite(images).all(): raise DataError('images', "contain NaN or inf")
@@ -159,19 +160,34 @@ def real_floor(n:int, seed:int=0) -> dict:
         _REAL[key] = dict(fid=fid_from_features(sub, f), kid=kid_from_features(sub, f))
     return _REAL[key]
 
+def check_labels(labels, # the asked class of each image
+                 n:int, # how many images there are
+                 n_classes:int=10, # classes the classifier knows
+                 where:str='labels') -> torch.Tensor:
+    "`labels` as int64 `[n]`, each −1 (unconditional) or a class 0 … n_classes−1; anything else raises `DataError`."
+    a = np.asarray(labels.cpu() if isinstance(labels, torch.Tensor) else labels)
+    if a.dtype.kind not in 'iu': raise DataError(where, f"must be integers (−1 or a class 0 … {n_classes - 1}), got {a.dtype}")
+    if a.shape != (n,): raise DataError(where, f"expected shape [{n}], got {tuple(a.shape)}")
+    if n and (a.min() < -1 or a.max() >= n_classes):
+        raise DataError(where, f"must be −1 (unconditional) or a class 0 … {n_classes - 1}, got {a.min()} … {a.max()}")
+    return torch.from_numpy(a.astype(np.int64))
+
 def load_samples(path) -> tuple:
-    "Images and labels from an `.npz` file with `images` uint8 [N, 1, 28, 28] and optional `labels` int [N]."
+    "Images and labels from an `.npz` file with `images` uint8 [N, 1, 28, 28] and optional `labels` int [N]; headers checked first."
     path = Path(path)
     if not path.is_file(): raise NotFound(f"samples file not found: {path}")
     try:
+        with zipfile.ZipFile(path) as zf:
+            arrays = {n.removesuffix('.npy'): n for n in zf.namelist()}
+            if 'images' not in arrays: raise DataError(f"{path}: no 'images' array (found {', '.join(arrays) or 'none'})")
+            for k in ('images', 'labels'):
+                if k in arrays:
+                    with zf.open(arrays[k]) as f: check_npy_header(f, f"{path}: '{k}'")
         with np.load(path, allow_pickle=False) as z:
-            if 'images' not in z: raise DataError(f"{path}: no 'images' array (found {', '.join(z.files) or 'none'})")
-            images = torch.from_numpy(z['images'])
-            labels = torch.from_numpy(z['labels']).long() if 'labels' in z else None
-    except (ValueError, OSError) as e: raise DataError(f"{path}: not a readable .npz file ({e})") from e
-    if images.dtype != torch.uint8: raise DataError(f"{path}: 'images' must be uint8, got {images.dtype}")
-    if labels is not None and labels.shape != (len(images),): raise DataError(f"{path}: 'labels' must have shape [{len(images)}], got {tuple(labels.shape)}")
-    return images, labels
+            images, labels = z['images'], (z['labels'] if 'labels' in z else None)
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError) as e: raise DataError(f"{path}: not a readable .npz file ({e})") from e
+    if images.dtype != np.uint8: raise DataError(f"{path}: 'images' must be uint8, got {images.dtype}")
+    return torch.from_numpy(images), None if labels is None else check_labels(labels, len(images), where=f"{path}: 'labels'")
 
 def evaluate(images, # float [-1, 1] or uint8 [N, 1, 28, 28], or the path of an .npz file
              labels=None # the asked class of each image (−1: unconditional), for class accuracy
@@ -187,8 +203,7 @@ def evaluate(images, # float [-1, 1] or uint8 [N, 1, 28, 28], or the path of an 
     floor = real_floor(len(images))
     res.update(fid_floor=floor['fid'], kid_floor=floor['kid'])
     if labels is not None:
-        labels = torch.as_tensor(labels).long()
-        if labels.shape != (len(images),): raise DataError('labels', f"expected shape [{len(images)}], got {tuple(labels.shape)}")
+        labels = check_labels(labels, len(images))
         asked = labels >= 0
         if asked.any(): res['class_accuracy'] = (clf.predict(images[asked]) == labels[asked]).float().mean().item()
     return res

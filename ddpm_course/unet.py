@@ -71,7 +71,9 @@ def as_context(c, # None, int64 class indices [N], or float vectors [N, context_
     "The context as float vectors `[n, context_dim]`; `None` becomes the null context (zeros)."
     dim = context_dim or n_classes
     if c is None: return torch.zeros(n, dim, device=device, dtype=dtype)
-    c = torch.as_tensor(c, device=device)
+    try: c = torch.as_tensor(c, device=device)
+    except (TypeError, ValueError, RuntimeError, NotImplementedError) as e:
+        raise ArgTypeError('c', f"expected class indices or context vectors on a usable device, got {type(c).__name__} ({e})") from e
     if not c.is_floating_point():
         if c.dtype == torch.bool: raise ArgTypeError('c', "expected int64 class indices or float context vectors, got bool")
         if dim != n_classes: raise ArgTypeError('c', f"this model takes context vectors of length {dim} (e.g. encoded prompts), not class indices")
@@ -129,7 +131,7 @@ class ContextUnet(nn.Module):
         for block, context_mlp, time_mlp, skip in ((self.up1, self.contextembed1, self.timeembed1, d2),
                                                    (self.up2, self.contextembed2, self.timeembed2, d1)):
             cemb, temb = context_mlp(c), time_mlp(t_features)
-            up = block(cemb * up + temb, skip)   # the seed's line: context multiplied, time added
+            up = block(cemb * up + temb, skip)   # the key line: context multiplied, time added
         return self.out(torch.cat([up, x0], 1))
 
 # %% ../nbs/02_unet.ipynb #32c053f6
@@ -156,9 +158,12 @@ def check_input(self:ContextUnet, x:torch.Tensor):
 def check_inputs(self:ContextUnet, x:torch.Tensor, t, c) -> tuple:
     "`(t, c)` for `forward`: `x` checked, `t` as int64 steps `[N]` in 0 … T-1, `c` as float context vectors `[N, context_dim]`."
     self.check_input(x)
+    w = next(self.parameters())
+    if x.device != w.device: raise ArgError('x', f"is on {x.device} but the model's weights are on {w.device}; move one with .to()")
+    if x.dtype != w.dtype: raise ArgTypeError('x', f"is {x.dtype} but the model's weights are {w.dtype}; convert x (x.to({w.dtype})) or the model")
     n = len(x)
     t = torch.as_tensor(t, device=x.device)
-    if t.is_floating_point(): raise ArgTypeError('t', f"expected int64 time steps, got {t.dtype}")
+    if t.is_floating_point() or t.dtype == torch.bool: raise ArgTypeError('t', f"expected int64 time steps, got {t.dtype}")
     if t.ndim == 0: t = t.expand(n)
     if t.shape != (n,): raise ArgError('t', f"expected shape [{n}], got {tuple(t.shape)}")
     if n and (t.min() < 0 or t.max() >= self.timesteps): raise ArgError('t', f"time steps must lie in 0 … {self.timesteps-1}, got {t.min().item()} … {t.max().item()}")
