@@ -7,9 +7,9 @@ Docs: https://ddpm-course.github.io/ddpm_course/checkpoint.html.md"""
 # %% auto #0
 __all__ = ['CKPT_FORMAT', 'PICKLE_SUFFIXES', 'WEIGHTS', 'TRAINER', 'OURS', 'PREVIOUS', 'LOCK', 'MAX_JSON_BYTES', 'MAX_JSON_DEPTH',
            'CARD_MARK', 'MODEL_LIMITS', 'PRETRAINED', 'CheckpointError', 'is_checkpoint', 'scheduler_config',
-           'model_card', 'save_checkpoint', 'check_checkpoint_path', 'check_model_config', 'load_checkpoint',
-           'convert_state_dict', 'load_training_state', 'checkpoint_lock', 'check_out_dir', 'load_pretrained',
-           'record_quality']
+           'model_card', 'save_checkpoint', 'check_checkpoint_path', 'json_depth', 'check_sampling',
+           'check_model_config', 'load_checkpoint', 'convert_state_dict', 'load_training_state', 'checkpoint_lock',
+           'check_out_dir', 'load_pretrained', 'check_quality', 'record_quality']
 
 # %% ../nbs/03a_checkpoint.ipynb #e6bc165d
 import itertools, json, math, os, secrets, shutil, warnings
@@ -24,7 +24,7 @@ from .data import ASSETS, atomic_path
 from .errors import CourseError, NotFound
 from .schedule import NoiseSchedule
 from .unet import ContextUnet
-from .sampling import DEFAULT_SAMPLING, recommended_sampling
+from .sampling import DEFAULT_SAMPLING, SAMPLERS, recommended_sampling
 try: import fcntl
 except ImportError: fcntl = None
 
@@ -81,6 +81,10 @@ def scheduler_config(schedule:NoiseSchedule) -> dict:
 # %% ../nbs/03a_checkpoint.ipynb #710d1266
 CARD_MARK = '<!-- ddpm_course model card -->'
 
+def _card_is_ours(f:Path) -> bool:
+    "Whether a checkpoint's README.md may be (re)written: absent, or a model card this package wrote."
+    return not f.exists() or (f.is_file() and f.read_text(errors='replace').startswith(CARD_MARK))
+
 def _quality_line(q) -> str:
     if not q: return 'not measured'
     return ', '.join(f"{k.replace('_', ' ')} {v:.4g}" if isinstance(v, float) else f"{k.replace('_', ' ')} {v}" for k, v in q.items())
@@ -134,15 +138,15 @@ def save_checkpoint(path, # the checkpoint directory (created if missing; files 
                                                                 image_shape=list(dataset.image_shape), size=len(dataset)),
                       training=None if training is None else asdict(training), step=(trainer or {}).get('step'))
         if text_encoder: config['text_encoder'] = text_encoder
-        if quality: config['quality'] = dict(quality)
+        check_sampling(config['sampling'], schedule.T, 'sampling')
+        if quality: config['quality'] = check_quality(quality)
         if optimizer is not None or generator is not None:
             tensors, groups = _optimizer_tensors(optimizer) if optimizer is not None else ({}, None)
             if generator is not None: tensors['generator_state'] = generator.get_state()
             _write_tensors(tmp/'trainer.safetensors', tensors, save_id)
             _write_json(tmp/'trainer.json', dict(trainer or {}, param_groups=groups, save_id=save_id))
         _write_json(tmp/'scheduler_config.json', scheduler_config(schedule))
-        if not (path/'README.md').exists() or (path/'README.md').read_text(errors='replace').startswith(CARD_MARK):
-            (tmp/'README.md').write_text(model_card(config))
+        if _card_is_ours(path/'README.md'): (tmp/'README.md').write_text(model_card(config))
         _write_json(tmp/'config.json', config)
         _fsync_dir(tmp)
         _swap_in(path, tmp)
@@ -178,12 +182,37 @@ def check_checkpoint_path(path) -> Path:
     if path.exists() and not path.is_dir(): raise CheckpointError('path', f"{path} is a file; a checkpoint is a directory")
     return path
 
+def json_depth(text:str) -> int:
+    "The deepest nesting of `[` and `{` in JSON `text`, not counting brackets inside strings."
+    depth = deepest = 0; in_string = escaped = False
+    for ch in text:
+        if in_string:
+            if escaped: escaped = False
+            elif ch == '\\': escaped = True
+            elif ch == '"': in_string = False
+        elif ch == '"': in_string = True
+        elif ch in '[{': depth += 1; deepest = max(deepest, depth)
+        elif ch in ']}': depth -= 1
+    return deepest
+
+def check_sampling(s, T:int, where) -> dict:
+    "Raise `CheckpointError` naming `where` unless `s` is a valid recommendation: a known sampler, steps in 1 … T, a finite guidance."
+    if not isinstance(s, dict): raise CheckpointError(f"{where}: sampling must be a JSON object, got {type(s).__name__}")
+    unknown = sorted(set(s) - set(DEFAULT_SAMPLING))
+    if unknown: raise CheckpointError(f"{where}: unknown sampling setting(s) {', '.join(map(str, unknown))}")
+    number = lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+    if s.get('sampler') not in SAMPLERS: raise CheckpointError(f"{where}: sampling.sampler must be one of {', '.join(SAMPLERS)}, got {s.get('sampler')!r}")
+    if not (s.get('steps') is None or type(s['steps']) is int and 1 <= s['steps'] <= T):
+        raise CheckpointError(f"{where}: sampling.steps must be an integer in 1 … {T}, got {s.get('steps')!r}")
+    if not (s.get('guidance') is None or number(s['guidance'])): raise CheckpointError(f"{where}: sampling.guidance must be a finite number, got {s.get('guidance')!r}")
+    return s
+
 def _read_json(f:Path) -> dict:
     "A JSON object from `f`, refusing huge or deeply nested files before they are parsed."
     if not f.is_file(): raise CheckpointError(f"{f}: missing")
     if f.stat().st_size > MAX_JSON_BYTES: raise CheckpointError(f"{f}: {f.stat().st_size:,} bytes, more than the {MAX_JSON_BYTES:,} a checkpoint file may have")
     text = f.read_text(errors='replace')
-    depth = max(itertools.accumulate((c in '[{') - (c in ']}') for c in text), default=0)
+    depth = json_depth(text)
     if depth > MAX_JSON_DEPTH: raise CheckpointError(f"{f}: nested {depth} levels deep; at most {MAX_JSON_DEPTH} allowed")
     try: obj = json.loads(text)
     except ValueError as e: raise CheckpointError(f"{f}: not valid JSON ({e})") from e
@@ -256,7 +285,9 @@ def load_checkpoint(path, # a checkpoint directory
     except (CourseError, TypeError) as e: raise CheckpointError(f"{path/'config.json'}: bad model settings ({e})") from e
     f = path/f'{weights}.safetensors'
     _load_state(model, _read_tensors(f, config.get('save_id')), f)
-    config['sampling'] = {**DEFAULT_SAMPLING, **(config.get('sampling') or {})}
+    recommended = config.get('sampling') or {}
+    if not isinstance(recommended, dict): raise CheckpointError(f"{path/'config.json'}: sampling must be a JSON object, got {type(recommended).__name__}")
+    config['sampling'] = check_sampling({**DEFAULT_SAMPLING, **recommended}, schedule.T, path/'config.json')
     try: device = torch.device(device or 'cpu')
     except (RuntimeError, TypeError) as e: raise CheckpointError('device', f"not a device name: {device!r}") from e
     model.sampling = config['sampling']             # what the samplers use for settings a caller leaves out (chapter 04)
@@ -364,15 +395,20 @@ def load_pretrained(name:str='mnist', # which shipped checkpoint
     if name not in PRETRAINED: raise CheckpointError('name', f"no shipped checkpoint {name!r}; available: {', '.join(PRETRAINED)}")
     return load_checkpoint(PRETRAINED[name], device=device)
 
+def check_quality(quality) -> dict:
+    "`quality` as a small dict of names (≤ 40 characters) to finite numbers or short strings (≤ 200), else `CheckpointError`."
+    ok = lambda v: (isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)) or (isinstance(v, str) and len(v) <= 200)
+    if not isinstance(quality, dict) or not 0 < len(quality) <= 30 or not all(isinstance(k, str) and len(k) <= 40 and ok(v) for k, v in quality.items()):
+        raise CheckpointError('quality', f"expected a dict of up to 30 names to finite numbers or short strings, got {str(quality)[:200]}")
+    return dict(quality)
+
 def record_quality(path, # a checkpoint directory
                    quality:dict): # e.g. dict(n=1000, sampler='dpm', steps=10, guidance=2.0, fid=…, class_accuracy=…)
     "Write measured sample quality into a checkpoint's config.json and model card, each file replaced in one rename."
-    path = _resolve(path)
-    if not isinstance(quality, dict) or not quality or not all(isinstance(k, str) and isinstance(v, (int, float, str)) for k, v in quality.items()):
-        raise CheckpointError('quality', f"expected a dict of names to numbers or strings, got {quality!r}")
+    quality, path = check_quality(quality), _resolve(path)
     config = _read_config(path)
-    config['quality'] = dict(quality)
-    if not (path/'README.md').exists() or (path/'README.md').read_text(errors='replace').startswith(CARD_MARK):
-        with atomic_path(path/'README.md') as tmp: tmp.write_text(model_card({**config, 'sampling': {**DEFAULT_SAMPLING, **config.get('sampling', {})}}))
+    config['quality'] = quality
+    if _card_is_ours(path/'README.md'):
+        with atomic_path(path/'README.md') as tmp: tmp.write_text(model_card({**config, 'sampling': {**DEFAULT_SAMPLING, **(config.get('sampling') or {})}}))
     with atomic_path(path/'config.json') as tmp: _write_json(tmp, config)
     return path

@@ -21,7 +21,7 @@ from .data import load_dataset, DATA_SPECS, to_uint8, atomic_path, save_png, sav
 from .schedule import NoiseSchedule
 from .unet import ContextUnet
 from .checkpoint import CheckpointError, load_checkpoint, load_pretrained, check_out_dir, is_checkpoint
-from .training import TrainConfig, TrainingError, train, pick_device, DEFAULT_MODEL, DEFAULT_SCHEDULE
+from .training import TrainConfig, TrainingError, train, check_train_args, pick_device, DEFAULT_MODEL, DEFAULT_SCHEDULE
 from .runtime import windowed_mean, dist_info
 from .sampling import draw, sampling_settings, DEFAULT_SAMPLING, DEFAULT_STEPS, SAMPLERS
 from .text import TEXT_DIM, TEXT_ENCODER, encode_prompts, prompt_label, caption_table, caption_templates   # imports without the text extra
@@ -171,6 +171,7 @@ def cmd_train(args):
         captions = caption_table(ds.class_names)
         samples_context = caption_table(ds.class_names, caption_templates(ds.class_names, held_out=True)[:1])[:10, 0].repeat_interleave(8, 0)
     budget = {k: getattr(config, k) for k in ('steps', 'epochs', 'minutes') if getattr(config, k) is not None}
+    check_train_args(model, schedule, ds, config, captions, None, False, 'auto')   # refused before the banner: one line
     if rank == 0:
         print(f"{'resuming' if args.resume else 'training'} on {ds.name} ({len(ds)} images, {ds.n_classes} classes) on {device}"
               f"{f' × {world} processes' if world > 1 else ''}; budget {budget}; batch {config.batch_size}, lr {config.lr:g}; checkpoint {out}", file=sys.stderr)
@@ -245,7 +246,7 @@ def cmd_eval(args):
     return 0
 
 # %% ../nbs/07_cli.ipynb #4872d721
-FLAGS = {'train': {'path': '--out', 'min_snr_gamma': '--min-snr', 'ckpt_every_minutes': '--ckpt-every', 'p_uncond': None, 'spec': '--data'},
+FLAGS = {'train': {'path': '--out', 'image_size': '--data', 'dataset': '--data', 'min_snr_gamma': '--min-snr', 'ckpt_every_minutes': '--ckpt-every', 'p_uncond': None, 'spec': '--data'},
          'sample': {'path': '--ckpt', 'name': '--ckpt', 'klass': '--class', 'steps': '--steps'},
          'eval': {'path': '--samples', 'images': '--samples'}}   # library argument → flag, where the names differ
 

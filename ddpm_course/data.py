@@ -12,7 +12,7 @@ __all__ = ['ASSETS', 'MNIST10K_DIR', 'MNIST10K_MD5', 'CLASS_NAMES', 'MAX_DATA_BY
            'load_torchvision', 'check_npy_header', 'load_sprites', 'load_image_folder', 'load_dataset']
 
 # %% ../nbs/00_data.ipynb #fff15062
-import gzip, hashlib, math, os, secrets
+import gzip, hashlib, math, os, secrets, zlib
 from contextlib import contextmanager
 from importlib.resources import files
 from pathlib import Path
@@ -72,7 +72,7 @@ def read_idx(path) -> np.ndarray:
             if size > MAX_DATA_BYTES:
                 raise DataError(f"{path}: IDX header announces shape {shape} ({size / 2**30:.1f} GiB), more than the {MAX_DATA_BYTES / 2**30:.0f} GiB accepted")
             raw = f.read(size + 1)                                  # one byte more tells a too-long file
-    except (OSError, EOFError) as e: raise DataError(f"{path}: cannot be read as {'gzip' if opener is gzip.open else 'IDX'} ({e})") from e
+    except (OSError, EOFError, zlib.error) as e: raise DataError(f"{path}: cannot be read as {'gzip' if opener is gzip.open else 'IDX'} ({e})") from e
     if len(raw) != size:
         raise DataError(f"{path}: IDX header announces shape {shape} ({size} data bytes) but the file has {'more' if len(raw) > size else len(raw)}")
     return np.frombuffer(raw, dtype).reshape(shape).astype(dtype.newbyteorder('='))
@@ -239,6 +239,8 @@ def _read_mnist_raw(name, root, train):
         raise DataError(f"{name}: no raw IDX files {split}-images-idx3-ubyte[.gz] and {split}-labels-idx1-ubyte[.gz] in {raw}{legacy}; "
                         "pass download=True when online")
     images, labels = (read_idx(f) for f in found)
+    if images.dtype != np.uint8 or labels.dtype.kind not in 'iu':
+        raise DataError(f"{name}: expected uint8 images and integer labels, got {images.dtype} in {found[0].name} and {labels.dtype} in {found[1].name}")
     if images.ndim != 3 or labels.shape != (len(images),):
         raise DataError(f"{name}: {found[0].name} and {found[1].name} do not fit together (shapes {images.shape}, {labels.shape})")
     return torch.from_numpy(images.copy()).unsqueeze(1), torch.from_numpy(labels.astype(np.int64))
@@ -251,12 +253,12 @@ def _read_cifar_bin(root, train):
     if missing:
         pickles = ' (cifar-10-batches-py holds pickles, which this course never loads)' if (Path(root)/'cifar-10-batches-py').is_dir() else ''
         raise DataError(f"cifar10: {', '.join(missing)} not found in {folder}{pickles}; unpack {CIFAR10_BINARY} there, or pass download=True when online")
-    records = []
-    for n in names:
-        size = (folder/n).stat().st_size
-        if size % 3073 or size > MAX_DATA_BYTES: raise DataError(f"cifar10: {folder/n} has {size} bytes, not a whole number of 3,073-byte records")
-        records.append(np.fromfile(folder/n, np.uint8).reshape(-1, 3073))
-    r = np.concatenate(records)
+    sizes = {n: (folder/n).stat().st_size for n in names}
+    for n, size in sizes.items():
+        if size % 3073: raise DataError(f"cifar10: {folder/n} has {size} bytes, not a whole number of 3,073-byte records")
+    if sum(sizes.values()) > MAX_DATA_BYTES:
+        raise DataError(f"cifar10: {', '.join(names)} hold {sum(sizes.values()) / 2**30:.1f} GiB, more than the {MAX_DATA_BYTES / 2**30:.0f} GiB accepted")
+    r = np.concatenate([np.fromfile(folder/n, np.uint8).reshape(-1, 3073) for n in names])
     return torch.from_numpy(r[:, 1:].reshape(-1, 3, 32, 32).copy()), torch.from_numpy(r[:, 0].astype(np.int64))
 
 def load_torchvision(name:str, # 'mnist', 'fashion-mnist' or 'cifar10'
@@ -265,7 +267,8 @@ def load_torchvision(name:str, # 'mnist', 'fashion-mnist' or 'cifar10'
                      download:bool=False # fetch it if missing (needs the network)
                     ) -> ImageDataset:
     "A torchvision data set from a local `root` as an `ImageDataset`, read from its raw files (never its pickles)."
-    if name not in TORCHVISION_SETS: raise DataError('name', f"unknown torchvision data set {name!r}; expected one of {', '.join(TORCHVISION_SETS)}")
+    if not isinstance(name, str) or name not in TORCHVISION_SETS: raise DataError('name', f"unknown torchvision data set {name!r}; expected one of {', '.join(TORCHVISION_SETS)}")
+    if not isinstance(root, (str, os.PathLike)): raise ArgTypeError('root', f"expected a folder name, got {type(root).__name__}")
     if not download and not Path(root).is_dir(): raise NotFound(f"{name}: data folder not found: {root}")
     if download:
         from torchvision import datasets

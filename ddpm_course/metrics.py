@@ -10,7 +10,7 @@ __all__ = ['CLASSIFIER_DIR', 'DigitClassifier', 'as_digits', 'classifier_split',
            'load_samples', 'evaluate', 'precision_recall_from_features', 'precision_recall']
 
 # %% ../nbs/06_evaluation.ipynb #cf6c6a44
-import json, math, zipfile
+import json, math, zipfile, zlib
 from pathlib import Path
 import numpy as np
 import torch
@@ -46,7 +46,9 @@ class DigitClassifier(nn.Module):
 
 def as_digits(images) -> torch.Tensor:
     "Check and convert images to float `[N, 1, 28, 28]` in [-1, 1] (uint8 or float input)."
-    images = torch.as_tensor(images)
+    try: images = torch.as_tensor(images)
+    except (ValueError, TypeError, RuntimeError) as e: raise DataError('images', f"expected a tensor [N, 1, 28, 28] ({e})") from e
+    if images.is_meta: raise DataError('images', "are on the meta device (no data)")
     if images.ndim != 4 or tuple(images.shape[1:]) != (1, 28, 28):
         raise DataError('images', f"the metrics take 1×28×28 digits [N, 1, 28, 28], got shape {tuple(images.shape)}")
     if len(images) == 0: raise DataError('images', "got no images to measure")
@@ -165,7 +167,8 @@ def check_labels(labels, # the asked class of each image
                  n_classes:int=10, # classes the classifier knows
                  where:str='labels') -> torch.Tensor:
     "`labels` as int64 `[n]`, each −1 (unconditional) or a class 0 … n_classes−1; anything else raises `DataError`."
-    a = np.asarray(labels.cpu() if isinstance(labels, torch.Tensor) else labels)
+    try: a = np.asarray(labels.cpu() if isinstance(labels, torch.Tensor) else labels)
+    except (ValueError, TypeError, RuntimeError, NotImplementedError) as e: raise DataError(where, f"expected integer labels [{n}] ({e})") from e
     if a.dtype.kind not in 'iu': raise DataError(where, f"must be integers (−1 or a class 0 … {n_classes - 1}), got {a.dtype}")
     if a.shape != (n,): raise DataError(where, f"expected shape [{n}], got {tuple(a.shape)}")
     if n and (a.min() < -1 or a.max() >= n_classes):
@@ -176,16 +179,19 @@ def load_samples(path) -> tuple:
     "Images and labels from an `.npz` file with `images` uint8 [N, 1, 28, 28] and optional `labels` int [N]; headers checked first."
     path = Path(path)
     if not path.is_file(): raise NotFound(f"samples file not found: {path}")
+    arrays = {}
     try:
         with zipfile.ZipFile(path) as zf:
-            arrays = {n.removesuffix('.npy'): n for n in zf.namelist()}
-            if 'images' not in arrays: raise DataError(f"{path}: no 'images' array (found {', '.join(arrays) or 'none'})")
+            names = zf.namelist()
+            if len(set(names)) != len(names): raise DataError(f"{path}: the archive lists a member name twice")
+            if 'images.npy' not in names: raise DataError(f"{path}: no 'images' array (found {', '.join(names) or 'none'})")
             for k in ('images', 'labels'):
-                if k in arrays:
-                    with zf.open(arrays[k]) as f: check_npy_header(f, f"{path}: '{k}'")
-        with np.load(path, allow_pickle=False) as z:
-            images, labels = z['images'], (z['labels'] if 'labels' in z else None)
-    except (zipfile.BadZipFile, ValueError, OSError, EOFError) as e: raise DataError(f"{path}: not a readable .npz file ({e})") from e
+                if f'{k}.npy' in names:                     # the header is checked, then the same member is read
+                    with zf.open(f'{k}.npy') as f: check_npy_header(f, f"{path}: '{k}'")
+                    with zf.open(f'{k}.npy') as f: arrays[k] = np.lib.format.read_array(f, allow_pickle=False)
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError, RuntimeError, NotImplementedError, zlib.error) as e:
+        raise DataError(f"{path}: not a readable .npz file ({e})") from e
+    images, labels = arrays['images'], arrays.get('labels')
     if images.dtype != np.uint8: raise DataError(f"{path}: 'images' must be uint8, got {images.dtype}")
     return torch.from_numpy(images), None if labels is None else check_labels(labels, len(images), where=f"{path}: 'labels'")
 
