@@ -87,7 +87,19 @@ def _card_is_ours(f:Path) -> bool:
 
 def _quality_line(q) -> str:
     if not q: return 'not measured'
-    return ', '.join(f"{k.replace('_', ' ')} {v:.4g}" if isinstance(v, float) else f"{k.replace('_', ' ')} {v}" for k, v in q.items())
+    line = ', '.join(f"{k.replace('_', ' ')} {v:.4g}" if isinstance(v, float) else f"{k.replace('_', ' ')} {v}" for k, v in q.items())
+    if 'fid' in q: line += (" (FID, precision and recall on the features of the course's digit classifier against MNIST-10k, the "
+                            "training digits: not comparable with published Inception FIDs; accuracy judged by that classifier)")
+    elif 'class_accuracy' in q: line += " (accuracy judged by the course's digit classifier)"
+    return line
+
+def _how_to_sample(config:dict) -> str:
+    if config.get('text_encoder'):
+        return ("Sample with `ddpm-course sample --ckpt DIR --prompt \"a handwritten seven\" --n 8 --out samples.png`, or in Python:\n"
+                "`model, schedule, config = load_checkpoint(DIR); draw(model, schedule, torch.full((8,), -1), "
+                "context=encode_prompts(['a handwritten seven'] * 8))` (`encode_prompts` from `ddpm_course.text`, extra `[text]`).")
+    return ("Sample with `ddpm-course sample --ckpt DIR --per-class 8 --out samples.png`, or in Python:\n"
+            "`model, schedule, config = load_checkpoint(DIR); draw(model, schedule, labels)` (the recommended settings travel with the model).")
 
 def model_card(config:dict) -> str:
     "A short README.md for a checkpoint: what it is, how it was trained, how to sample from it."
@@ -106,8 +118,7 @@ A DDPM noise predictor (`ContextUnet`, {m.get('n_feat')} features, {m.get('n_blo
 - files: model.safetensors (raw weights), ema.safetensors (EMA weights, used for sampling), config.json, scheduler_config.json (diffusers' `DDPMScheduler`)
 - licence: Apache-2.0 (the weights); the data keep their own licence
 
-Sample with `ddpm-course sample --ckpt DIR --per-class 8 --out samples.png`, or in Python:
-`model, schedule, config = load_checkpoint(DIR); draw(model, schedule, labels, recommended=config['sampling'])`.
+{_how_to_sample(config)}
 """
 
 # %% ../nbs/03a_checkpoint.ipynb #b5c1beb9
