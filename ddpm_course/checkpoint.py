@@ -24,7 +24,7 @@ from .data import ASSETS, atomic_path
 from .errors import CourseError, NotFound
 from .schedule import NoiseSchedule
 from .unet import ContextUnet
-from .sampling import DEFAULT_SAMPLING, SAMPLERS, recommended_sampling
+from .sampling import DEFAULT_SAMPLING, SamplingError, check_steps, recommended_sampling, sampling_settings
 try: import fcntl
 except ImportError: fcntl = None
 
@@ -207,15 +207,15 @@ def json_depth(text:str) -> int:
     return deepest
 
 def check_sampling(s, T:int, where) -> dict:
-    "Raise `CheckpointError` naming `where` unless `s` is a valid recommendation: a known sampler, steps in 1 … T, a finite guidance."
+    "Raise `CheckpointError` naming `where` unless `s` is a recommendation the samplers accept (sampler, steps in 1 … T, guidance)."
     if not isinstance(s, dict): raise CheckpointError(f"{where}: sampling must be a JSON object, got {type(s).__name__}")
     unknown = sorted(set(s) - set(DEFAULT_SAMPLING))
     if unknown: raise CheckpointError(f"{where}: unknown sampling setting(s) {', '.join(map(str, unknown))}")
-    number = lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
-    if s.get('sampler') not in SAMPLERS: raise CheckpointError(f"{where}: sampling.sampler must be one of {', '.join(SAMPLERS)}, got {s.get('sampler')!r}")
-    if not (s.get('steps') is None or type(s['steps']) is int and 1 <= s['steps'] <= T):
-        raise CheckpointError(f"{where}: sampling.steps must be an integer in 1 … {T}, got {s.get('steps')!r}")
-    if not (s.get('guidance') is None or number(s['guidance'])): raise CheckpointError(f"{where}: sampling.guidance must be a finite number, got {s.get('guidance')!r}")
+    try:
+        if isinstance(s.get('guidance'), str): raise SamplingError('guidance', f"expected a number, got {s['guidance']!r}")
+        sampling_settings(s.get('sampler'), None, s.get('guidance'))         # the samplers' own checks of name and guidance
+        if s.get('steps') is not None: check_steps(s['steps'], T)
+    except SamplingError as e: raise CheckpointError(f"{where}: sampling.{e.arg}: {e.msg}") from e
     return s
 
 def _read_json(f:Path) -> dict:

@@ -162,6 +162,7 @@ def real_floor(n:int, seed:int=0) -> dict:
         _REAL[key] = dict(fid=fid_from_features(sub, f), kid=kid_from_features(sub, f))
     return _REAL[key]
 
+# %% ../nbs/06_evaluation.ipynb #f5d4e24f
 def check_labels(labels, # the asked class of each image
                  n:int, # how many images there are
                  n_classes:int=10, # classes the classifier knows
