@@ -8,7 +8,7 @@ Docs: https://ddpm-course.github.io/ddpm_course/data.html.md"""
 __all__ = ['ASSETS', 'MNIST10K_DIR', 'MNIST10K_MD5', 'CLASS_NAMES', 'MAX_DATA_BYTES', 'FASHION_NAMES', 'CIFAR10_NAMES',
            'TORCHVISION_SETS', 'CIFAR10_BINARY', 'SPRITE_NAMES', 'SPRITE_FILES', 'MAX_IMAGE_SIDE', 'IMAGE_SUFFIXES',
            'DATA_SPECS', 'DataError', 'md5sum', 'check_md5', 'read_idx', 'load_mnist10k', 'to_model_range', 'to_uint8',
-           'ImageDataset', 'mnist10k', 'image_grid', 'show_images', 'atomic_path', 'save_png', 'save_gif',
+           'ImageDataset', 'mnist10k', 'image_grid', 'show_images', 'atomic_path', 'save_png', 'save_pngs', 'save_gif',
            'load_torchvision', 'check_npy_header', 'load_sprites', 'load_image_folder', 'load_dataset']
 
 # %% ../nbs/00_data.ipynb #fff15062
@@ -212,6 +212,20 @@ def save_png(images, # a batch [N, C, H, W] (uint8, or float in [-1, 1])
     "Write a batch as one PNG grid, atomically."
     with atomic_path(path) as tmp: _grid_image(images, nrow, scale).save(tmp, format='PNG')
     return Path(path)
+
+def save_pngs(images, # a batch [N, C, H, W] (uint8, or float in [-1, 1])
+              folder) -> list: # a new or empty folder
+    "One PNG per image at its own size (`00000.png`, …), each written atomically: the layout FID tools read."
+    from PIL import Image
+    folder = Path(folder)
+    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+        raise ArgError('path', f"{folder} is {'a file' if not folder.is_dir() else 'not empty'}; give a new or empty folder for one PNG per image")
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for i, a in enumerate(_as_uint8_hwc(images)):
+        with atomic_path(folder/f'{i:05d}.png') as tmp: Image.fromarray(a[..., 0] if a.shape[-1] == 1 else a).save(tmp, format='PNG')
+        paths.append(folder/f'{i:05d}.png')
+    return paths
 
 def save_gif(frames:list, # image batches [N, C, H, W] (uint8 or float in [-1, 1]), one per frame
              path, nrow:int=None, # images per row in each frame

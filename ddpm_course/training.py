@@ -124,6 +124,8 @@ def pick_device(device:str='auto') -> torch.device:
     try: d = torch.device(device)
     except (RuntimeError, TypeError): raise ArgError('device', f"not a device name: {device!r}") from None
     if d.type == 'cuda' and not torch.cuda.is_available(): raise ArgError('device', "CUDA was asked for, but this machine has no CUDA GPU (use cpu or auto)")
+    if d.type == 'cuda' and d.index is not None and d.index >= torch.cuda.device_count():
+        raise ArgError('device', f"cuda:{d.index} was asked for, but this machine has {torch.cuda.device_count()} CUDA GPU(s): cuda:0 … cuda:{torch.cuda.device_count() - 1}")
     if d.type == 'mps' and not mps: raise ArgError('device', "Apple MPS was asked for, but this machine has none (use cpu or auto)")
     return d
 
@@ -167,13 +169,17 @@ def train(model:ContextUnet,
           progress:str='auto', # 'auto', 'notebook', 'text', 'lines' or 'none'
           callback=None, # called as `callback(step, ema_model)` every `log_every` steps
           captions:torch.Tensor=None, # float [n_classes, k, context_dim]: each image's context is one of its class's k vectors, drawn anew every step (text, chapter 08)
-          text_encoder:str=None # the encoder that made `captions`, recorded in the checkpoint
+          text_encoder:str=None, # the encoder that made `captions`, recorded in the checkpoint
+          on_save=None # called as `on_save(metrics, ema_model)` after each periodic and the final checkpoint save
          ) -> TrainResult:
     "Train `model` to predict the noise `q_sample` added to `dataset`'s images: the lesson's loop, with budget, EMA, progress, checkpoints and resume."
     config = config or TrainConfig()
     check_train_args(model, schedule, dataset, config, captions, out, resume, progress)
     run = _Run(model, schedule, dataset, config, captions)
-    save = lambda: run.save(out, text_encoder) if out is not None and run.rank == 0 else None
+    def save(announce=True):
+        if out is None or run.rank != 0: return
+        run.save(out, text_encoder)
+        if announce and on_save is not None: on_save(run.metrics(), run.ema_model())
     with (checkpoint_lock(out) if out is not None and run.rank == 0 else nullcontext()), deferred_interrupts() as stop:
         if resume: run.restore(out)
         shown, last_ckpt = Progress(progress if progress != 'none' and run.rank == 0 else 'off'), time.time()
@@ -186,7 +192,7 @@ def train(model:ContextUnet,
                 if stop.requested: raise KeyboardInterrupt          # at a step boundary: the saved state is exact
                 if out is not None and time.time() - last_ckpt > config.ckpt_every_minutes * 60: save(); last_ckpt = time.time()
         except KeyboardInterrupt:
-            shown.close(); save()
+            shown.close(); save(announce=False)
             if out is not None and run.rank == 0: print(f"\ninterrupted at step {run.steps}: checkpoint saved in {out}; continue with resume=True", file=sys.stderr)
             raise
         shown.close(); save()
@@ -278,6 +284,10 @@ class _Run:
     def images_per_second(self): return (self.steps - self.steps0) * self.config.batch_size * self.world / max(time.time() - self.t0, 1e-9)
     def eta(self): return (time.time() - self.t0) * (1 - self.progress()) / max(self.progress() - self.frac0, 1e-9)
     def ema_model(self): return _ema_copy(self.model, self.ema)
+    def metrics(self) -> dict:
+        "Where the run stands, for logs: step, recent loss, learning rate, images/s, seconds."
+        return dict(step=self.steps, loss=round(self.recent_loss(), 6) if self.losses else None, lr=self.opt.param_groups[0]['lr'],
+                    images_per_second=round(self.images_per_second(), 1), seconds=round(self.elapsed(), 1))
     def save(self, out, text_encoder):
         save_checkpoint(out, self.model, self.schedule, ema=self.ema, optimizer=self.opt, generator=self.g, dataset=self.dataset,
                         trainer=dict(step=self.steps, losses=self.losses, seconds=self.elapsed()), training=self.config, text_encoder=text_encoder)
