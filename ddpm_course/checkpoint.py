@@ -7,7 +7,7 @@ Docs: https://ddpm-course.github.io/ddpm_course/checkpoint.html.md"""
 # %% auto #0
 __all__ = ['CKPT_FORMAT', 'PICKLE_SUFFIXES', 'WEIGHTS', 'TRAINER', 'OURS', 'PREVIOUS', 'LOCK', 'MAX_JSON_BYTES', 'MAX_JSON_DEPTH',
            'CARD_MARK', 'MODEL_LIMITS', 'PRETRAINED', 'CheckpointError', 'is_checkpoint', 'scheduler_config',
-           'model_card', 'save_checkpoint', 'check_checkpoint_path', 'json_depth', 'check_sampling',
+           'model_card', 'save_checkpoint', 'check_checkpoint_path', 'json_depth', 'recommendation', 'check_sampling',
            'check_model_config', 'load_checkpoint', 'convert_state_dict', 'load_training_state', 'checkpoint_lock',
            'check_out_dir', 'load_pretrained', 'check_quality', 'record_quality']
 
@@ -47,7 +47,7 @@ def _is_pickle_name(path) -> bool: return Path(path).suffix.lower() in PICKLE_SU
 def is_checkpoint(path) -> bool:
     "Whether `path` is a directory holding one of our checkpoints (a `config.json` of our format)."
     try: return json.loads((Path(path)/'config.json').read_text()[:MAX_JSON_BYTES]).get('format') == CKPT_FORMAT
-    except (OSError, ValueError, AttributeError): return False
+    except (OSError, ValueError, AttributeError, RecursionError): return False
 
 # %% ../nbs/03a_checkpoint.ipynb #a31e8fbe
 def _fsync_dir(path):
@@ -144,7 +144,7 @@ def save_checkpoint(path, # the checkpoint directory (created if missing; files 
         _write_tensors(tmp/'model.safetensors', sd, save_id)
         _write_tensors(tmp/'ema.safetensors', ema.state_dict() if ema is not None else sd, save_id)
         config = dict(format=CKPT_FORMAT, save_id=save_id, package_version=ddpm_course.__version__, model=model.config,
-                      schedule=schedule.to_config(), sampling={**DEFAULT_SAMPLING, **recommended_sampling(model), **(sampling or {})},
+                      schedule=schedule.to_config(), sampling=recommendation(schedule.T, recommended_sampling(model), sampling),
                       dataset=None if dataset is None else dict(name=dataset.name, class_names=list(dataset.class_names),
                                                                 image_shape=list(dataset.image_shape), size=len(dataset)),
                       training=None if training is None else asdict(training), step=(trainer or {}).get('step'))
@@ -205,6 +205,12 @@ def json_depth(text:str) -> int:
         elif ch in '[{': depth += 1; deepest = max(deepest, depth)
         elif ch in ']}': depth -= 1
     return deepest
+
+def recommendation(T:int, *given) -> dict:
+    "`DEFAULT_SAMPLING` (its steps capped at the model's T) updated by each dict in `given` (None skipped)."
+    rec = {**DEFAULT_SAMPLING, 'steps': min(DEFAULT_SAMPLING['steps'], T)}
+    for g in given: rec.update(g or {})
+    return rec
 
 def check_sampling(s, T:int, where) -> dict:
     "Raise `CheckpointError` naming `where` unless `s` is a recommendation the samplers accept (sampler, steps in 1 … T, guidance)."
@@ -298,7 +304,7 @@ def load_checkpoint(path, # a checkpoint directory
     _load_state(model, _read_tensors(f, config.get('save_id')), f)
     recommended = config.get('sampling') or {}
     if not isinstance(recommended, dict): raise CheckpointError(f"{path/'config.json'}: sampling must be a JSON object, got {type(recommended).__name__}")
-    config['sampling'] = check_sampling({**DEFAULT_SAMPLING, **recommended}, schedule.T, path/'config.json')
+    config['sampling'] = check_sampling(recommendation(schedule.T, recommended), schedule.T, path/'config.json')
     try: device = torch.device(device or 'cpu')
     except (RuntimeError, TypeError) as e: raise CheckpointError('device', f"not a device name: {device!r}") from e
     model.sampling = config['sampling']             # what the samplers use for settings a caller leaves out (chapter 04)
@@ -420,6 +426,6 @@ def record_quality(path, # a checkpoint directory
     config = _read_config(path)
     config['quality'] = quality
     if _card_is_ours(path/'README.md'):
-        with atomic_path(path/'README.md') as tmp: tmp.write_text(model_card({**config, 'sampling': {**DEFAULT_SAMPLING, **(config.get('sampling') or {})}}))
+        with atomic_path(path/'README.md') as tmp: tmp.write_text(model_card({**config, 'sampling': recommendation(config['model'].get('timesteps', 1000), config.get('sampling'))}))
     with atomic_path(path/'config.json') as tmp: _write_json(tmp, config)
     return path

@@ -12,7 +12,7 @@ __all__ = ['ASSETS', 'MNIST10K_DIR', 'MNIST10K_MD5', 'CLASS_NAMES', 'MAX_DATA_BY
            'load_torchvision', 'check_npy_header', 'load_sprites', 'load_image_folder', 'load_dataset']
 
 # %% ../nbs/00_data.ipynb #fff15062
-import gzip, hashlib, math, os, secrets, zlib
+import gzip, hashlib, math, os, secrets, warnings, zlib
 from contextlib import contextmanager
 from importlib.resources import files
 from pathlib import Path
@@ -352,8 +352,11 @@ def load_image_folder(folder, # one sub-folder per class, or a flat folder of im
     arrays = []
     for f, _ in files:
         try:
-            im = Image.open(f)                                   # reads the header only
+            with warnings.catch_warnings():                      # the size is checked below, from the header
+                warnings.simplefilter('ignore', Image.DecompressionBombWarning)
+                im = Image.open(f)                               # reads the header only
             if max(im.size) > MAX_IMAGE_SIDE:
+                im.close()
                 raise DataError(f"{f}: {im.size[0]}×{im.size[1]} pixels; images up to {MAX_IMAGE_SIDE} pixels a side are accepted (shrink them first)")
             im.load()
         except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as e: raise DataError(f"{f}: not a readable image ({e})") from e

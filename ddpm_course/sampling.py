@@ -93,6 +93,7 @@ def check_sample_args(model, schedule, shape, guidance, batch_size, device, x_T)
         raise SamplingError('schedule', f"has T = {schedule.T} steps but the model was trained with {model.timesteps}")
     try: device = torch.device(device) if device is not None else model_device(model)
     except (RuntimeError, TypeError) as e: raise SamplingError('device', f"not a device name: {device!r}") from e
+    if device.type == 'cuda' and not torch.cuda.is_available(): raise SamplingError('device', "CUDA was asked for, but this machine has no CUDA GPU")
     if batch_size is None: batch_size = min(shape[0], CPU_CHUNK) if device.type == 'cpu' else shape[0]
     if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
         raise SamplingError('batch_size', f"expected a positive integer, got {batch_size!r}")

@@ -170,7 +170,8 @@ def train(model:ContextUnet,
           callback=None, # called as `callback(step, ema_model)` every `log_every` steps
           captions:torch.Tensor=None, # float [n_classes, k, context_dim]: each image's context is one of its class's k vectors, drawn anew every step (text, chapter 08)
           text_encoder:str=None, # the encoder that made `captions`, recorded in the checkpoint
-          on_save=None # called as `on_save(metrics, ema_model)` after each periodic and the final checkpoint save
+          on_save=None, # called as `on_save(metrics, ema_model)` after each periodic and the final checkpoint save
+          on_start=None # called as `on_start(step)` once every check, the lock and any resume have succeeded
          ) -> TrainResult:
     "Train `model` to predict the noise `q_sample` added to `dataset`'s images: the lesson's loop, with budget, EMA, progress, checkpoints and resume."
     config = config or TrainConfig()
@@ -182,6 +183,7 @@ def train(model:ContextUnet,
         if announce and on_save is not None: on_save(run.metrics(), run.ema_model())
     with (checkpoint_lock(out) if out is not None and run.rank == 0 else nullcontext()), deferred_interrupts() as stop:
         if resume: run.restore(out)
+        if on_start is not None and run.rank == 0: on_start(run.steps)
         shown, last_ckpt = Progress(progress if progress != 'none' and run.rank == 0 else 'off'), time.time()
         try:
             while not all_agree(run.progress() >= 1, run.world, run.limit_s is not None):
