@@ -288,8 +288,7 @@ class _Run:
     def ema_model(self): return _ema_copy(self.model, self.ema)
     def metrics(self) -> dict:
         "Where the run stands, for logs: step, recent loss, learning rate, images/s, seconds."
-        return dict(step=self.steps, loss=round(self.recent_loss(), 6) if self.losses else None, lr=self.opt.param_groups[0]['lr'],
-                    images_per_second=round(self.images_per_second(), 1), seconds=round(self.elapsed(), 1))
+        return dict(step=self.steps, loss=round(self.recent_loss(), 6) if self.losses else None, lr=self.opt.param_groups[0]['lr'], images_per_second=round(self.images_per_second(), 1), seconds=round(self.elapsed(), 1))
     def save(self, out, text_encoder):
         save_checkpoint(out, self.model, self.schedule, ema=self.ema, optimizer=self.opt, generator=self.g, dataset=self.dataset,
                         trainer=dict(step=self.steps, losses=self.losses, seconds=self.elapsed()), training=self.config, text_encoder=text_encoder)
