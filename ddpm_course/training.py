@@ -250,8 +250,7 @@ class _Run:
         self.captions = None if captions is None else captions.to(self.device, torch.float32)
         self.total = config.steps or (math.ceil(config.epochs * len(dataset) / (config.batch_size * self.world)) if config.epochs else None)
         self.limit_s = config.minutes * 60 if config.minutes else None
-        self.steps, self.losses, self.seconds0, self.t0 = 0, [], 0.0, time.time()
-        self.steps0, self.frac0 = 0, 0.0
+        self.steps, self.losses, self.seconds0, self.t0, self.steps0, self.frac0 = 0, [], 0.0, time.time(), 0, 0.0
     def restore(self, out):
         state = load_training_state(out, self.model, self.ema, self.opt, self.g)
         self.steps, self.losses, self.seconds0 = state['step'], state['losses'], state.get('seconds', 0.0)
