@@ -117,6 +117,7 @@ def lr_factor(step:int, # optimiser steps done
     if ramp < 1: return ramp
     return 0.5 * (1 + math.cos(math.pi * min(progress, 1.0)))
 
+# %% ../nbs/03_training.ipynb #6841928e
 def pick_device(device:str='auto') -> torch.device:
     "`auto` picks CUDA if present, else Apple MPS, else the CPU; any other value is checked to exist on this machine."
     mps = getattr(torch.backends, 'mps', None) is not None and torch.backends.mps.is_available()
