@@ -18,13 +18,13 @@ import torch
 import torch.distributed as dist
 import ddpm_course
 from .errors import CourseError
-from .data import load_dataset, DATA_SPECS, to_uint8, atomic_path, save_png, save_pngs, save_gif
+from .data import load_dataset, DATA_SPECS, to_uint8, atomic_path, save_png, save_pngs, check_png_folder, save_gif
 from .schedule import NoiseSchedule
 from .unet import ContextUnet
 from .checkpoint import CheckpointError, load_checkpoint, load_pretrained, check_out_dir, is_checkpoint
 from .training import TrainConfig, TrainingError, train, check_train_args, pick_device, DEFAULT_MODEL, DEFAULT_SCHEDULE
 from .runtime import windowed_mean, dist_info
-from .sampling import draw, sampling_settings, DEFAULT_SAMPLING, DEFAULT_STEPS, SAMPLERS, CPU_CHUNK, DDPM, DDIM, DPMSolver
+from .sampling import draw, sampling_settings, DEFAULT_SAMPLING, DEFAULT_STEPS, SAMPLERS, DDPM, DDIM, DPMSolver, default_batch_size
 from .text import TEXT_DIM, TEXT_ENCODER, encode_prompts, prompt_label, caption_table, caption_templates   # imports without the text extra
 
 # %% ../nbs/07_cli.ipynb #51d2f1f4
@@ -235,7 +235,7 @@ def cmd_sample(args):
     out = Path(args.out)
     kind = 'folder' if args.out.endswith(('/', os.sep)) or out.is_dir() else out.suffix.lower()
     if kind not in ('.png', '.gif', '.npz', 'folder'): raise UsageError('out', f"expected a .png, .gif or .npz file name or a folder ending in /, got {out.name!r}")
-    if kind == 'folder' and out.exists() and any(out.iterdir()): raise UsageError('out', f"{out} is not empty; give a new or empty folder for one PNG per image")
+    if kind == 'folder': check_png_folder(out)
     check_writable(out/'x.png' if kind == 'folder' else out)
     device = pick_device(args.device)
     if args.ckpt in PRETRAINED_NAMES: model, schedule, config = load_pretrained(PRETRAINED_NAMES[args.ckpt], device=device)
@@ -264,15 +264,14 @@ class SampleProgress:
     "One progress line on stderr while `sample` draws: rewritten in place in a terminal, a line per quarter otherwise."
     def __init__(self, n:int, s:dict, schedule, device):
         sampler = {'ddpm': lambda: DDPM(schedule), 'ddim': lambda: DDIM(schedule, s['steps']), 'dpm': lambda: DPMSolver(schedule, s['steps'])}[s['sampler']]()
-        chunks = math.ceil(n / CPU_CHUNK) if device.type == 'cpu' else 1        # `sample_loop`'s default batches
+        chunks = math.ceil(n / default_batch_size(n, device))                  # `sample_loop`'s batches
         self.total, self.done, self.t0, self.shown = len(sampler.timesteps) * chunks, 0, time.time(), -1
         self.what, self.tty = f"sampling {n} images ({s['sampler']}, {len(sampler.timesteps)} network calls each)", sys.stderr.isatty()
     def update(self):
         self.done += 1
         pct = 100 * self.done // self.total
-        if self.tty or pct // 25 > self.shown // 25 or self.done == self.total:
-            if self.tty or pct != self.shown:
-                print(f"{chr(13) if self.tty else ''}{self.what}: {pct:3d}% ({time.time() - self.t0:.0f} s)", end='' if self.tty else '\n', file=sys.stderr, flush=True)
+        if self.tty or pct // 25 > self.shown // 25:                            # a terminal: every update; a log: each quarter
+            print(f"{chr(13) if self.tty else ''}{self.what}: {pct:3d}% ({time.time() - self.t0:.0f} s)", end='' if self.tty else '\n', file=sys.stderr, flush=True)
             self.shown = pct
     def close(self):
         if self.tty: print(file=sys.stderr)
@@ -299,7 +298,7 @@ def cmd_eval(args):
 
 # %% ../nbs/07_cli.ipynb #4872d721
 FLAGS = {'train': {'path': '--out', 'image_size': '--data', 'dataset': '--data', 'min_snr_gamma': '--min-snr', 'ckpt_every_minutes': '--ckpt-every', 'spec': '--data'},
-         'sample': {'path': '--ckpt', 'name': '--ckpt', 'klass': '--class', 'steps': '--steps'},
+         'sample': {'path': '--ckpt', 'folder': '--out', 'name': '--ckpt', 'klass': '--class', 'steps': '--steps'},
          'eval': {'path': '--samples', 'images': '--samples'}}   # library argument → flag, where the names differ
 
 def error_line(e:CourseError, command:str) -> str:

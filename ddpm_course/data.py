@@ -8,8 +8,9 @@ Docs: https://ddpm-course.github.io/ddpm_course/data.html.md"""
 __all__ = ['ASSETS', 'MNIST10K_DIR', 'MNIST10K_MD5', 'CLASS_NAMES', 'MAX_DATA_BYTES', 'FASHION_NAMES', 'CIFAR10_NAMES',
            'TORCHVISION_SETS', 'CIFAR10_BINARY', 'SPRITE_NAMES', 'SPRITE_FILES', 'MAX_IMAGE_SIDE', 'IMAGE_SUFFIXES',
            'DATA_SPECS', 'DataError', 'md5sum', 'check_md5', 'read_idx', 'load_mnist10k', 'to_model_range', 'to_uint8',
-           'ImageDataset', 'mnist10k', 'image_grid', 'show_images', 'atomic_path', 'save_png', 'save_pngs', 'save_gif',
-           'load_torchvision', 'check_npy_header', 'load_sprites', 'load_image_folder', 'load_dataset']
+           'ImageDataset', 'mnist10k', 'image_grid', 'show_images', 'atomic_path', 'save_png', 'check_png_folder',
+           'save_pngs', 'save_gif', 'load_torchvision', 'check_npy_header', 'load_sprites', 'load_image_folder',
+           'load_dataset']
 
 # %% ../nbs/00_data.ipynb #fff15062
 import gzip, hashlib, math, os, secrets, warnings, zlib
@@ -213,13 +214,18 @@ def save_png(images, # a batch [N, C, H, W] (uint8, or float in [-1, 1])
     with atomic_path(path) as tmp: _grid_image(images, nrow, scale).save(tmp, format='PNG')
     return Path(path)
 
+def check_png_folder(folder) -> Path:
+    "`folder` as a `Path` if one PNG per image may be written there: new, or an empty folder (nothing of yours is overwritten)."
+    folder = Path(folder)
+    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+        raise ArgError('folder', f"{folder} is {'a file' if not folder.is_dir() else 'not empty'}; give a new or empty folder for one PNG per image")
+    return folder
+
 def save_pngs(images, # a batch [N, C, H, W] (uint8, or float in [-1, 1])
               folder) -> list: # a new or empty folder
     "One PNG per image at its own size (`00000.png`, …), each written atomically: the layout FID tools read."
     from PIL import Image
-    folder = Path(folder)
-    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
-        raise ArgError('path', f"{folder} is {'a file' if not folder.is_dir() else 'not empty'}; give a new or empty folder for one PNG per image")
+    folder = check_png_folder(folder)
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
     for i, a in enumerate(_as_uint8_hwc(images)):
