@@ -20,12 +20,13 @@ from ddpm_course.data import mnist10k
 from ddpm_course.schedule import NoiseSchedule
 from ddpm_course.unet import ContextUnet, count_parameters
 from ddpm_course.training import train, TrainConfig, pick_device, DEFAULT_MODEL, DEFAULT_SCHEDULE
-from ddpm_course.sampling import draw, DEFAULT_SAMPLING
+from ddpm_course.sampling import SamplingConfig
+from ddpm_course.pipeline import Pipeline
 from ddpm_course.data import save_png
-DEFAULT_SAMPLER, DEFAULT_GUIDANCE = DEFAULT_SAMPLING['sampler'], DEFAULT_SAMPLING['guidance']
+DEFAULT_SAMPLER, DEFAULT_GUIDANCE = SamplingConfig().sampler, SamplingConfig().guidance
 from ddpm_course.metrics import evaluate
 
-N_EVAL, STEPS, BATCH, LR = 500, DEFAULT_SAMPLING['steps'], TrainConfig().batch_size, TrainConfig().lr
+N_EVAL, STEPS, BATCH, LR = 500, SamplingConfig().resolved(1000).n_calls, TrainConfig().batch_size, TrainConfig().lr
 
 def peak_mb(device):
     if device.type == 'cuda': return torch.cuda.max_memory_allocated(device) / 2**20
@@ -50,9 +51,9 @@ def ours(minutes, device, overrides=(), grid=None):
     sched = getattr(NoiseSchedule, schedule)(model_args['timesteps'])
     res = train(model, sched, mnist10k(), TrainConfig(minutes=minutes, device=str(device), **config), progress='none')
     if grid:                                          # the samples.png that `ddpm-course train` writes at the end
-        save_png(draw(res.ema_model, sched, torch.arange(10).repeat_interleave(8), seed=0).cpu(), f"{grid}-{minutes:g}min.png", nrow=8)
+        save_png(res.pipeline.sample(torch.arange(10).repeat_interleave(8), generator=torch.Generator(device).manual_seed(0)).cpu(), f"{grid}-{minutes:g}min.png", nrow=8)
     asked = torch.arange(N_EVAL) % 10
-    x = draw(res.ema_model, sched, asked, seed=1)
+    x = res.pipeline.sample(asked, generator=torch.Generator(device).manual_seed(1))
     return count_parameters(model), res.steps, res.images_per_second, evaluate(x.cpu(), asked)
 
 def reference(minutes, device):

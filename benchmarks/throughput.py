@@ -14,10 +14,10 @@ import torch
 from ddpm_course.schedule import NoiseSchedule
 from ddpm_course.unet import ContextUnet, count_parameters
 from ddpm_course.training import pick_device, diffusion_loss, TrainConfig, DEFAULT_MODEL, DEFAULT_SCHEDULE
-from ddpm_course.checkpoint import load_pretrained
+from ddpm_course.pipeline import load_pretrained
 from ddpm_course.sampling import ddpm_sample, ddim_sample, dpm_sample
-from ddpm_course.sampling import draw, DEFAULT_SAMPLING
-DEFAULT_SAMPLER, DEFAULT_GUIDANCE = DEFAULT_SAMPLING['sampler'], DEFAULT_SAMPLING['guidance']
+from ddpm_course.sampling import SamplingConfig
+DEFAULT_SAMPLER, DEFAULT_GUIDANCE = SamplingConfig().sampler, SamplingConfig().guidance
 
 def peak_mb(device):
     if device.type == 'cuda': return torch.cuda.max_memory_allocated(device) / 2**20
@@ -80,19 +80,19 @@ def main():
     n = 1000 if gpu else 100
     c = torch.arange(n, device=device) % 10
     shape = (n, 1, 28, 28)
-    runs = [('DDIM', 50, lambda: ddim_sample(model, sched, shape, steps=50, context=c, guidance=DEFAULT_GUIDANCE)),
-            ('DPM-Solver++', 20, lambda: dpm_sample(model, sched, shape, steps=20, context=c, guidance=DEFAULT_GUIDANCE)),
-            ('DPM-Solver++', 10, lambda: dpm_sample(model, sched, shape, steps=10, context=c, guidance=DEFAULT_GUIDANCE))]
+    runs = [('DDIM', 50, lambda: ddim_sample(model, sched, shape, n_calls=50, context=c, guidance=DEFAULT_GUIDANCE)),
+            ('DPM-Solver++', 20, lambda: dpm_sample(model, sched, shape, n_calls=20, context=c, guidance=DEFAULT_GUIDANCE)),
+            ('DPM-Solver++', 10, lambda: dpm_sample(model, sched, shape, n_calls=10, context=c, guidance=DEFAULT_GUIDANCE))]
     if gpu or not a.quick:
         runs.insert(0, ('DDPM', sched.T, lambda: ddpm_sample(model, sched, (n // 10, 1, 28, 28), context=c[:n // 10], guidance=DEFAULT_GUIDANCE)))
     for name, calls, fn in runs:
         k = n // 10 if name == 'DDPM' else n
         t = time.time(); fn(); sync(device); secs = time.time() - t
         print(f"{name:<14}{calls:>5} calls{k / secs:>10.1f}", flush=True)
-    pre, psched, _ = load_pretrained(device=device)
+    pre = load_pretrained(device=device)
     labels = torch.arange(1000) % 10
-    secs = timed(lambda: draw(pre, psched, labels), device, 1)
-    print(f"1,000 digits from the shipped checkpoint with the defaults ({DEFAULT_SAMPLER}, {DEFAULT_SAMPLING['steps']} "
+    secs = timed(lambda: pre.sample(labels), device, 1)
+    print(f"1,000 digits from the shipped checkpoint with the defaults ({DEFAULT_SAMPLER}, {pre.sampling.n_calls} "
           f"calls, w = {DEFAULT_GUIDANCE}): {secs:.1f} s", flush=True)
 
     print("\n3. speed options: network evaluations/s of the default model (inference, 28 px)")

@@ -10,7 +10,7 @@ __all__ = ['ASSETS', 'MNIST10K_DIR', 'MNIST10K_MD5', 'CLASS_NAMES', 'MAX_DATA_BY
            'DATA_SPECS', 'DataError', 'md5sum', 'check_md5', 'read_idx', 'load_mnist10k', 'to_model_range', 'to_uint8',
            'ImageDataset', 'mnist10k', 'image_grid', 'show_images', 'atomic_path', 'save_png', 'check_png_folder',
            'save_pngs', 'save_gif', 'load_torchvision', 'check_npy_header', 'load_sprites', 'load_image_folder',
-           'load_dataset']
+           'load_dataset', 'data_fingerprint']
 
 # %% ../nbs/00_data.ipynb #fff15062
 import gzip, hashlib, math, os, secrets, warnings, zlib
@@ -384,10 +384,21 @@ def load_image_folder(folder, # one sub-folder per class, or a flat folder of im
 DATA_SPECS = ('mnist10k', 'mnist:ROOT', 'fashion-mnist:ROOT', 'cifar10:ROOT', 'sprites:DIR', 'folder:DIR')
 
 def load_dataset(spec:str='mnist10k') -> ImageDataset:
-    "The data set named by `spec`, one of `DATA_SPECS`."
+    "The data set named by `spec`, one of `DATA_SPECS` (kept as `ds.spec`, so a run can be resumed on it)."
     kind, _, where = str(spec).partition(':')
-    if kind == 'mnist10k' and not where: return mnist10k()
-    if where and kind in ('mnist', 'fashion-mnist', 'cifar10'): return load_torchvision(kind, where)
-    if where and kind == 'sprites': return load_sprites(where)
-    if where and kind == 'folder': return load_image_folder(where)
-    raise DataError('data', f"unknown data spec {spec!r}; expected one of {', '.join(DATA_SPECS)}")
+    loaders = {'mnist': lambda: load_torchvision(kind, where), 'fashion-mnist': lambda: load_torchvision(kind, where),
+               'cifar10': lambda: load_torchvision(kind, where), 'sprites': lambda: load_sprites(where),
+               'folder': lambda: load_image_folder(os.path.abspath(where))}
+    if kind == 'mnist10k' and not where: ds = mnist10k()
+    elif where and kind in loaders: ds = loaders[kind]()
+    else: raise DataError('data', f"unknown data spec {spec!r}; expected one of {', '.join(DATA_SPECS)}")
+    ds.spec = spec if kind != 'folder' else f"folder:{os.path.abspath(where)}"
+    return ds
+
+def data_fingerprint(ds:ImageDataset) -> str:
+    "A hash of a data set's images, labels and class names: `--resume` compares it to tell the same data."
+    h = hashlib.sha256()
+    h.update(np.ascontiguousarray(ds.images.numpy()).tobytes())
+    h.update(ds.labels.numpy().astype(np.int64).tobytes())
+    h.update('\n'.join(map(str, ds.class_names)).encode())
+    return h.hexdigest()[:32]

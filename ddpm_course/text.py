@@ -8,15 +8,13 @@ Docs: https://ddpm-course.github.io/ddpm_course/text.html.md"""
 __all__ = ['TEXT_ENCODER', 'TEXT_DIM', 'TEXT_EXTRA', 'DIGIT_WORDS', 'DIGIT_TEMPLATES', 'DIGIT_HELD_OUT', 'GENERIC_TEMPLATES',
            'GENERIC_HELD_OUT', 'PRETRAINED_TEXT_MODEL', 'PRETRAINED_TEXT_TRAINING', 'TextExtraMissing',
            'load_text_encoder', 'encode_prompts', 'caption_templates', 'captions', 'caption_table', 'prompt_label',
-           'draw_prompts']
+           'sample_prompts']
 
 # %% ../nbs/08_text.ipynb #7d443269
 import functools, io, os, re
 import torch
 from .data import CLASS_NAMES, image_grid
 from .training import TrainConfig, PRETRAINED_MODEL, PRETRAINED_TRAINING
-from .checkpoint import load_pretrained
-from .sampling import draw
 from .errors import CourseError, ArgError
 
 # %% ../nbs/08_text.ipynb #21777b7b
@@ -110,10 +108,13 @@ PRETRAINED_TEXT_MODEL = dict(PRETRAINED_MODEL, context_dim=TEXT_DIM)
 PRETRAINED_TEXT_TRAINING = PRETRAINED_TRAINING   # the class model's recipe, unchanged
 
 # %% ../nbs/08_text.ipynb #27ca8a37
-def draw_prompts(model, schedule, prompts, # a prompt or a list of them: one image per entry
-                 **kwargs): # `draw`'s options: sampler, steps, guidance, seed
-    "Sample one image per prompt with a text-conditioned model."
+def sample_prompts(pipe, # a text-conditioned `Pipeline` (e.g. `load_pretrained('text')`)
+                   prompts, # a prompt or a list of them: one image per entry
+                   seed:int=0, # seeds the generator of all randomness
+                   **kwargs): # `Pipeline.sample`'s options: sampler, n_calls, guidance, …
+    "Sample one image per prompt with a text-conditioned pipeline; images in [-1, 1]."
     prompts = [prompts] if isinstance(prompts, str) else list(prompts)
-    if getattr(model, 'context_dim', None) != TEXT_DIM:
-        raise ArgError('model', f"takes context vectors of length {getattr(model, 'context_dim', None)}, not {TEXT_DIM}-number sentence vectors; use load_pretrained('text')")
-    return draw(model, schedule, torch.full((len(prompts),), -1), context=encode_prompts(prompts), **kwargs)
+    dim = getattr(pipe.model, 'context_dim', None)
+    if dim != TEXT_DIM: raise ArgError('pipe', f"its model takes context vectors of length {dim}, not "
+                                       f"{TEXT_DIM}-number sentence vectors; use load_pretrained('text')")
+    return pipe.sample(encode_prompts(prompts), generator=torch.Generator(pipe.device).manual_seed(seed), **kwargs)

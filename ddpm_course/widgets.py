@@ -64,7 +64,7 @@ def animate(frames:list, nrow:int=None, titles:list=None, interval:int=100, scal
 from .sampling import ddpm_sample, ddim_sample, model_device
 
 def sampling_panel(model, schedule:NoiseSchedule, n:int=8, class_names=None):
-    "An ipywidgets panel (digit, guidance, seed, steps) that samples `n` images live."
+    "An ipywidgets panel (digit, guidance, seed, network calls) that samples `n` images live."
     import ipywidgets as W
     import matplotlib.pyplot as plt
     from ddpm_course.data import show_images
@@ -72,22 +72,24 @@ def sampling_panel(model, schedule:NoiseSchedule, n:int=8, class_names=None):
     digit = W.Dropdown(options=[('any', -1)] + [(nm, i) for i, nm in enumerate(names)], value=0, description='class')
     guidance = W.FloatSlider(value=2.0, min=0, max=6, step=0.5, description='guidance')
     seed = W.IntText(value=0, description='seed')
-    steps = W.IntSlider(value=min(25, schedule.T), min=5, max=schedule.T, description='steps')
+    calls = W.IntSlider(value=min(25, schedule.T), min=min(5, schedule.T), max=schedule.T, description='calls')
     button, out = W.Button(description='generate', button_style='primary'), W.Output()
-    panel = W.VBox([W.HBox([digit, guidance]), W.HBox([seed, steps, button]), out])
+    panel = W.VBox([W.HBox([digit, guidance]), W.HBox([seed, calls, button]), out])
     def generate(*_):
         c = None if digit.value < 0 else torch.full((n,), digit.value)
         g = torch.Generator(device=model_device(model)).manual_seed(seed.value)
-        shape = (n, model.in_channels, *model.image_size)
-        if steps.value >= schedule.T: x = ddpm_sample(model, schedule, shape, context=c, guidance=guidance.value, generator=g)
-        else: x = ddim_sample(model, schedule, shape, steps=steps.value, context=c, guidance=guidance.value, generator=g)
+        shape, kw = (n, model.in_channels, *model.image_size), dict(context=c, guidance=guidance.value, generator=g)
+        if calls.value >= schedule.T: x = ddpm_sample(model, schedule, shape, **kw)
+        else: x = ddim_sample(model, schedule, shape, n_calls=calls.value, **kw)
         panel.current = x
         with out:
             out.clear_output(wait=True)
-            show_images(x, nrow=n, title=f"{digit.label}, w = {guidance.value}, seed {seed.value}, {steps.value} steps")
+            title = f"{digit.label}, w = {guidance.value}, seed {seed.value}, {calls.value} network calls"
+            show_images(x, nrow=n, title=title)
             plt.show()
     button.on_click(generate)
-    panel.digit, panel.guidance, panel.seed, panel.steps, panel.button, panel.generate = digit, guidance, seed, steps, button, generate
+    panel.digit, panel.guidance, panel.seed, panel.calls = digit, guidance, seed, calls
+    panel.button, panel.generate = button, generate
     generate()
     return panel
 
@@ -95,19 +97,19 @@ def sampling_panel(model, schedule:NoiseSchedule, n:int=8, class_names=None):
 import io
 import torch
 from .data import image_grid
-from .checkpoint import load_pretrained
-from .text import draw_prompts
+from .pipeline import load_pretrained
+from .text import sample_prompts
 
-def prompt_box(model=None, schedule=None, n:int=8, seed:int=0):
-    "An ipywidgets text box that draws `n` samples of the typed prompt (default model: the shipped text checkpoint)."
+def prompt_box(pipe=None, n:int=8, seed:int=0):
+    "An ipywidgets text box that draws `n` samples of the typed prompt (default: the shipped text pipeline)."
     import ipywidgets as widgets
     from PIL import Image
-    if model is None: model, schedule, _ = load_pretrained('text')
+    if pipe is None: pipe = load_pretrained('text')
     box = widgets.Text(value='a handwritten seven', description='prompt', continuous_update=False)
     picture, status = widgets.Image(format='png'), widgets.Label()
     def show(_=None):
         if not box.value.strip(): status.value = 'type a prompt'; return
-        x = draw_prompts(model, schedule, [box.value] * n, seed=seed)
+        x = sample_prompts(pipe, [box.value] * n, seed=seed)
         g = image_grid(x, n)
         im = Image.fromarray(g[..., 0] if g.shape[-1] == 1 else g)
         buf = io.BytesIO(); im.resize((im.width * 2, im.height * 2), Image.NEAREST).save(buf, 'png')

@@ -61,7 +61,7 @@ for m in pkgutil.iter_modules(ddpm_course.__path__):
     if not m.name.startswith('_'): importlib.import_module('ddpm_course.' + m.name)
 from ddpm_course.cli import main
 assert main(['train', '--steps', '3', '--out', r'{tmp_path}/run']) == 0
-assert main(['sample', '--ckpt', 'pretrained', '--n', '2', '--steps', '2', '--out', r'{tmp_path}/x.png']) == 0
+assert main(['sample', '--ckpt', 'pretrained', '--n', '2', '--n-calls', '2', '--out', r'{tmp_path}/x.png']) == 0
 sys.exit(main(['sample', '--ckpt', 'pretrained-text', '--prompt', 'a seven', '--out', r'{tmp_path}/y.png']))
 """
     r = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True)

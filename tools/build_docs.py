@@ -14,7 +14,14 @@
    page that still loads anything from another host fails the build, and so does an API link to a name with no entry.
 
 If the browser demo is built (demo/dist/live.js, by tools/build_demo.py; `make docs` runs it first), it is copied to `<site>/demo/` and every page loads `demo/live.js`
-as a JavaScript module. Users with Quarto can still run `nbdev-docs` on the same notebooks (nbs/_quarto.yml)."""
+as a JavaScript module. Users with Quarto can still run `nbdev-docs` on the same notebooks (nbs/_quarto.yml).
+
+What a reader gets beyond the rendering (issue 29): a menu shaped like the course (the chapters the home page's course
+table links, numbered, under "Course"; other notebooks under "Library reference"; Markdown pages under "Project"), a
+"download this notebook" link on each notebook page, API entries like nbdev's (`class` for classes, a parameter table
+from the docments), alt text on every figure (its caption: the Markdown just above it, or `#| fig-alt`/`fig-cap`),
+links to the published address made relative, a search index without "¶", "Copied!" or raw LaTeX, a table of contents
+without empty or repeated entries, a 404 page that works wherever the site is served, and the version in the footer."""
 import html, json, os, re, shutil, sys
 from pathlib import Path
 
@@ -25,6 +32,23 @@ MATHJAX = Path('/usr/share/javascript/mathjax')
 FONT_AWESOME = Path('/usr/share/fonts-font-awesome')   # icons of matplotlib's animation player
 DEMO = Path(os.environ.get('DDPM_DEMO_DIST', ROOT/'demo'/'dist'))   # the browser demo (tools/build_demo.py), if built
 DOC_HOST = 'https://ddpm-course.github.io/ddpm_course/'
+REPO = 'https://github.com/ddpm-course/ddpm_course'
+THEME = ROOT/'build'/'docs_theme'                  # mkdocs.yml: custom_dir (written here: the repository link)
+# Sentences of a chapter that describe the notebook rather than the page they appear on: replaced on the site only,
+# until the chapter says it itself (a pair whose old text is no longer found is reported, and can be deleted).
+SITE_WORDING = {
+    '04_sampling': [(
+        'Pick a digit, a guidance weight, a seed and a number of steps, and press *generate* (in JupyterLab). With '
+        'fewer steps\nthan the model\'s $T$ the panel uses the DDIM sampler of chapter 05, which skips steps; with all '
+        '$T$ it is the DDPM\nsampler of this chapter.',
+        'Pick digits, a guidance weight, a number of steps and a seed, and press *draw*: the panel below draws them '
+        'with\nDPM-Solver++ (chapter 05) and shows each image\'s $\\hat x_0$ as it sharpens. The notebook\'s own '
+        'ipywidgets version,\nin JupyterLab, samples with DDIM (chapter 05) when given fewer steps than the model\'s '
+        '$T$, and with this chapter\'s\nDDPM sampler when given all $T$.')],
+    '08_text': [(
+        'In the rendered page the box is inert (there is no Python behind it); run the notebook.',
+        'The box needs a Python kernel, so it appears only when you run the notebook (this site has none).')],
+}
 
 
 # -- 1. Staging the processed notebooks --------------------------------------------------------------------------------
@@ -75,6 +99,137 @@ def local_links(md:str, pages:dict, markdown_page:bool=False) -> str:
     return re.sub(r'(\]\(|href=")(?:\./)?(?:nbs/)?([\w.-]+)\.md\b', lambda m: f'{m.group(1)}{m.group(2)}.html'
                   if (ROOT/'nbs'/f'{m.group(2)}.md').exists() else m.group(0), md)
 
+def site_links(text:str) -> str:
+    "Links to the published site (`https://ddpm-course.github.io/ddpm_course/page.html#x`) made relative: `page.html#x`."
+    host = DOC_HOST.split('://', 1)[1]
+    return re.sub(r'https?://' + re.escape(host), '', text)
+
+def course_table(index_nb) -> list:
+    "The chapters the home page's course table links, in its order: [(number, title, notebook stem)]."
+    rows = []
+    for c in index_nb.cells:
+        if c.cell_type != 'markdown': continue
+        for m in re.finditer(r'^\|\s*(\d\d[a-z]?)\s*\|\s*\[([^\]]+)\]\((?:nbs/)?([\w.-]+)\.ipynb[^)]*\)', c.source, re.M):
+            rows.append((m.group(1), m.group(2), m.group(3)))
+    return rows
+
+def demo_ids(md:str) -> str:
+    "Give each live demo mount point an id (`live-sampling`), so that a link can land on the demo itself."
+    return re.sub(r'<div class="ddpm-live" data-demo="(\w+)"(?![^>]*\sid=)',
+                  r'<div class="ddpm-live" data-demo="\1" id="live-\1"', md)
+
+def plain_text(md:str, limit:int=240) -> str:
+    "Markdown (a caption) as one line of plain text: no links, code marks, emphasis or TeX commands."
+    t = re.sub(r'!?\[([^\]]*)\]\([^)]*\)', r'\1', md)
+    t = tex_text(re.sub(r'<[^>]+>', '', t)).replace('`', '').replace('*', '').replace('#', '')
+    t = ' '.join(t.split()).rstrip(':')
+    return t if len(t) <= limit else t[:limit - 1].rsplit(' ', 1)[0] + '…'
+
+TEX = {'alpha': 'α', 'beta': 'β', 'gamma': 'γ', 'delta': 'δ', 'epsilon': 'ε', 'varepsilon': 'ε', 'theta': 'θ',
+       'lambda': 'λ', 'mu': 'μ', 'sigma': 'σ', 'Sigma': 'Σ', 'pi': 'π', 'tau': 'τ', 'phi': 'φ', 'omega': 'ω',
+       'cdot': '·', 'times': '×', 'approx': '≈', 'le': '≤', 'leq': '≤', 'ge': '≥', 'geq': '≥', 'ne': '≠',
+       'neq': '≠', 'in': '∈', 'sim': '~', 'to': '→', 'rightarrow': '→', 'infty': '∞', 'sum': 'Σ', 'prod': '∏',
+       'sqrt': '√', 'mid': '|', 'ldots': '…', 'dots': '…', 'cdots': '…', 'quad': ' ', 'qquad': ' ', 'log': 'log',
+       'exp': 'exp', 'min': 'min', 'max': 'max', 'mathcal': '', 'mathbf': '', 'mathrm': '', 'text': '',
+       'operatorname': '', 'left': '', 'right': '', 'big': '', 'Big': '', 'bar': '', 'hat': '', 'tilde': ''}
+
+def tex_text(text:str) -> str:
+    "TeX between `$` signs as readable text (`$\\bar\\alpha_t$` → `ᾱ_t`, `\\frac{a}{b}` → `(a)/(b)`), for snippets."
+    def math(m):
+        t = m.group(1) or m.group(2) or m.group(3) or ''
+        t = re.sub(r'\\bar\s*\{?\\alpha\}?', 'ᾱ', t)
+        accent = {'hat': '\u0302', 'tilde': '\u0303', 'bar': '\u0304'}
+        t = re.sub(r'\\(hat|tilde|bar)\s*\{?(\\[A-Za-z]+|[A-Za-z])\}?',
+                   lambda k: TEX.get(k.group(2).lstrip('\\'), k.group(2)) + accent[k.group(1)], t)
+        for _ in range(3):
+            t = re.sub(r'\\sqrt\s*\{([^{}]*)\}', r'√(\1)', t)
+            t = re.sub(r'\\[dt]?frac\s*\{([^{}]*)\}\s*\{([^{}]*)\}', r'(\1)/(\2)', t)
+        t = re.sub(r'\\([A-Za-z]+)', lambda k: TEX.get(k.group(1), k.group(1)), t)
+        t = re.sub(r'\\[,;:! ]', ' ', t).replace('\\\\', ' ')
+        return re.sub(r'[{}]', '', t)
+    return re.sub(r'\$\$(.+?)\$\$|\$([^$\n]+?)\$|\\\((.+?)\\\)', math, text, flags=re.S)
+
+# -- API entries, like nbdev's: `class` or `def`, the signature without comments, a parameter table ---------------------
+
+def _split_top(text:str, sep:str=',') -> list:
+    "Split on `sep` outside brackets and quotes."
+    out, depth, quote, cur = [], 0, None, ''
+    for ch in text:
+        if quote: quote = None if ch == quote else quote
+        elif ch in '\'"': quote = ch
+        elif ch in '([{': depth += 1
+        elif ch in ')]}': depth -= 1
+        elif ch == sep and depth == 0: out.append(cur); cur = ''; continue
+        cur += ch
+    return out + [cur]
+
+def _param(code:str, comment:str) -> tuple:
+    "One parameter `name:type=default` as (name, type, default, details)."
+    head, *default = _split_top(code, '=')
+    name, _, typ = head.partition(':')
+    return name.strip(), typ.strip(), '='.join(default).strip(), comment
+
+def _is_class(name:str, source_url:str) -> bool:
+    "Whether the entry's name is a class in the module its source link points at (else: whether it is CamelCase)."
+    m = re.search(r'/blob/[^/]+/(.+?\.py)', source_url or '')
+    if m and (ROOT/m.group(1)).is_file():
+        return bool(re.search(rf'^class {re.escape(name)}\b', (ROOT/m.group(1)).read_text(), re.M))
+    return name[:1].isupper() and '.' not in name
+
+def api_entry(md:str) -> str:
+    """show_doc's Markdown (`def Name(\n    a:int=1, # what a is\n):`) as nbdev's pages show it: `class` for a class, the
+    signature without the comments (one line when short), then a table of the parameters: type, default, details."""
+    src = re.search(r'href="([^"]+)" class="source-link"', md)
+    def block(m):
+        kind, name, body, ret = m.group(1), m.group(2), m.group(3), m.group(4) or ''
+        params = []
+        for line in body.splitlines():
+            code, _, comment = line.partition(' # ')
+            code = code.strip().rstrip(',') if comment else code.strip()
+            parts = [p.strip() for p in _split_top(code) if p.strip()]
+            params += [_param(p, comment.strip() if comment and i == len(parts) - 1 else '') for i, p in enumerate(parts)]
+        if _is_class(name.split('.')[-1], src and src.group(1)) and kind == 'def': kind = 'class'
+        args = [f"{n}{':' + t if t else ''}{'=' + d if d != '' else ''}" for n, t, d, _ in params]
+        one = f"{kind} {name}({', '.join(args)}){ret}"
+        sig = one if len(one) <= 96 else f"{kind} {name}(\n" + ''.join(f"    {a},\n" for a in args) + f"){ret}"
+        shown = [p for p in params if p[0] not in ('self', 'cls', '*', '/')]
+        cell = lambda x: x.replace('|', '\\|').replace('*', '\\*')
+        table = ('\n\n| | **Type** | **Default** | **Details** |\n|---|---|---|---|\n' +
+                 ''.join(f"| {cell(n)} | {f'`{cell(t)}`' if t else ''} | {f'`{cell(d)}`' if d != '' else ''} | "
+                         f"{cell(c)} |\n" for n, t, d, c in shown)) if shown else ''
+        return f"```python\n{sig}\n```{table}"
+    return re.sub(r'```python\n(def|class|async def) ([\w.]+)\(\n?(.*?)\n?\)(\s*->\s*[^:\n]+)?:?\n```', block, md, flags=re.S)
+
+# -- Figures: alt text from their caption ------------------------------------------------------------------------------
+
+DEFAULT_ALT = 'No description has been provided for this image'
+
+def caption_before(cells:list, d:dict, title:str) -> str:
+    """The caption of a figure from a code cell with directives `d` that follows `cells`: `#| fig-alt`/`fig-cap`, else
+    the Markdown just above it (its last paragraph), else a mention of the page."""
+    if d.get('fig-alt') or d.get('fig-cap'): return d.get('fig-alt') or d.get('fig-cap')
+    for c in reversed(cells):
+        if c.cell_type == 'markdown' and c.source.strip():
+            paras = [p for p in re.split(r'\n\s*\n', c.source.strip()) if not p.lstrip().startswith(('<div', '|', '```'))]
+            if paras: return plain_text(paras[-1])
+        if c.cell_type == 'code' and any(o.get('output_type') == 'display_data' for o in c.get('outputs', [])): break
+    return f"A figure of the page {title!r}"
+
+def figures_with_alt(cell, alt:str):
+    "A code cell's image outputs given `alt`: PNG/JPEG outputs become `<img alt=...>`; `<img>` in HTML outputs get one."
+    esc = html.escape(alt, quote=True)
+    for o in cell.outputs:
+        data = o.get('data', {})
+        for mime in ('image/png', 'image/jpeg'):
+            if mime in data and 'text/html' not in data:
+                b64 = ''.join(data[mime]).replace('\n', '')
+                o['data'] = {'text/html': f'<img src="data:{mime};base64,{b64}" alt="{esc}" class="figure">'}
+                o.pop('metadata', None); o['metadata'] = {}
+                break
+        if 'text/html' in o.get('data', {}):
+            h = ''.join(o['data']['text/html'])
+            o['data']['text/html'] = re.sub(r'<img\b(?![^>]*\balt=)', f'<img alt="{esc}"', h)
+
 def fold(code:str, summary:str, open_:bool=False) -> str:
     "Code as a folded block (`<details>`) in Markdown."
     return (f'<details class="exported-source"{" open" if open_ else ""}><summary>{html.escape(summary)}</summary>\n\n'
@@ -101,16 +256,18 @@ def exported_cells(src_nb:Path, kept:set) -> tuple:
         elif c.get('id') in kept: prev = c.get('id')
     return out, {c.get('id') for c in nb['cells']}
 
-def stage(nb, path:Path, pages:dict):
-    "A processed notebook made ready for mkdocs-jupyter (see the module docstring)."
+def stage(nb, path:Path, pages:dict, number:str=None):
+    "A processed notebook made ready for mkdocs-jupyter (see the module docstring); `number`: its chapter number."
     import nbformat
     new = nbformat.v4.new_markdown_cell
     fm, cells = frontmatter(nb), []
     exported, original = exported_cells(ROOT/'nbs'/path.name, {c.get('id') for c in nb.cells})
+    title = fm.get('title') or 'ddpm_course'
     pending = []           # exported source, shown after the API entries (show_doc) nbdev put in place of its cell
     def flush():
         if pending: cells.append(new(fold('\n\n'.join(pending), 'Exported source')))
         pending.clear()
+    def page_md(md): return demo_ids(local_links(site_links(pandoc_attrs(md)), pages))
     for c in list(nb.cells):
         if pending and c.get('id') in original: flush()
         pending.extend(exported.get(c.get('id'), []))
@@ -118,17 +275,18 @@ def stage(nb, path:Path, pages:dict):
         if c.cell_type == 'raw':
             if c.source.lstrip().startswith('---'):
                 desc = f"\n\n<div class=\"description\">{html.escape(fm['description'])}</div>" if fm.get('description') else ''
-                cells.append(new(f"# {fm.get('title', '')}{desc}"))
+                head = f"{number} · {fm.get('title', '')}" if number else fm.get('title', '')
+                cells.append(new(f"# {head}{desc}{download_link(path)}"))
             continue
         if c.cell_type == 'markdown':
             if c.source.startswith('<!-- WARNING: THIS FILE WAS AUTOGENERATED'): continue
-            c.source = local_links(pandoc_attrs(c.source), pages)
+            c.source = page_md(site_wording(path.stem, c.source))
         elif c.cell_type == 'code':
             d = directives(c.source)
             if d.get('include') == 'false': continue
             if d.get('output') == 'asis':
                 md = markdown_output(c)
-                if md is not None: cells.append(new(local_links(pandoc_attrs(md), pages)))
+                if md is not None: cells.append(new(api_entry(page_md(md))))
                 continue
             if d.get('output') == 'false': c.outputs = []
             src = strip_directives(c.source)
@@ -139,6 +297,10 @@ def stage(nb, path:Path, pages:dict):
             c.source = src
             # a widget needs a kernel: its saved view is dropped (the browser demo stands in for it on the site)
             c.outputs = [o for o in c.outputs if 'application/vnd.jupyter.widget-view+json' not in o.get('data', {})]
+            for o in c.outputs:                  # Markdown and HTML outputs (tables of errors) link to our pages too
+                for mime in ('text/markdown', 'text/html'):
+                    if mime in o.get('data', {}): o['data'][mime] = page_md(''.join(o['data'][mime]))
+            figures_with_alt(c, caption_before(cells, d, title))
             if not src and not c.outputs: continue
         cells.append(c)
     flush()
@@ -146,14 +308,59 @@ def stage(nb, path:Path, pages:dict):
     nb.metadata = {'kernelspec': nb.metadata.get('kernelspec', {}), 'language_info': {'name': 'python'}}
     return nb
 
+def site_wording(stem:str, md:str) -> str:
+    "A Markdown cell with SITE_WORDING's replacements for this notebook applied."
+    for old, new in SITE_WORDING.get(stem, []):
+        if old in md: md = md.replace(old, new); _WORDING_USED.add(old)
+    return md
+_WORDING_USED = set()
+
+def download_link(path:Path) -> str:
+    "A link to the notebook itself (copied into the site's nbs/ folder), under a chapter's title."
+    if not (ROOT/'nbs'/path.name).is_file(): return ''
+    return (f'\n\n<p class="download-nb"><a href="nbs/{path.name}" download>Download this notebook '
+            f'({path.name})</a> · <a href="{REPO}/blob/main/nbs/{path.name}">view it on GitHub</a></p>')
+
 # -- 2. Rendering with MkDocs ------------------------------------------------------------------------------------------
 
 def build_site(nav:list, live_js:bool):
     from mkdocs.config import load_config
     from mkdocs.commands.build import build
-    cfg = load_config(str(ROOT/'mkdocs.yml'), nav=nav)
+    write_theme()
+    cfg = load_config(str(ROOT/'mkdocs.yml'), nav=nav, copyright=f'ddpm_course {version()} · Apache-2.0 · '
+                      f'built from <a href="{REPO}">{REPO.split("://")[1]}</a>')
     if live_js: cfg.extra_javascript.append(_module_script('demo/live.js'))
     build(cfg)
+
+def version() -> str:
+    "The package's version, read from ddpm_course/__init__.py (without importing it)."
+    return re.search(r'__version__\s*=\s*[\'"]([^\'"]+)', (ROOT/'ddpm_course'/'__init__.py').read_text()).group(1)
+
+def write_theme():
+    """Theme overrides (mkdocs.yml: custom_dir): the header's repository link without the theme's script that asks
+    GitHub's API for stars and forks (a request off the site)."""
+    (THEME/'partials').mkdir(parents=True, exist_ok=True)
+    (THEME/'partials'/'source.html').write_text(
+        '<a href="{{ config.repo_url }}" title="{{ lang.t(\'source\') }}" class="md-source">\n'
+        '  <div class="md-source__icon md-icon">{% include ".icons/fontawesome/brands/github.svg" %}</div>\n'
+        '  <div class="md-source__repository">{{ config.repo_name }}</div>\n</a>\n')
+
+def nav_for(nbs:list, pages:dict, md_pages:list) -> list:
+    """The menu: Home; the chapters the home page's course table links, numbered, under "Course"; the other notebooks
+    under "Library reference"; Markdown pages (benchmarks.md, development.md) under "Project"."""
+    index = next((nb for p, nb in nbs if p.stem == 'index'), None)
+    table = course_table(index) if index is not None else []
+    stems = {p.stem: nb for p, nb in nbs}
+    course = [{f'{n} {t}': f'{pages[s]}.ipynb'} for n, t, s in table if s in stems]
+    in_course = {s for _, _, s in table}
+    ref = [{(frontmatter(nb).get('title') or p.stem).replace('`', ''): f'{pages[p.stem]}.ipynb'}
+           for p, nb in nbs if p.stem != 'index' and p.stem not in in_course]
+    project = []
+    for md in md_pages:
+        title = re.search(r'^#\s+(.+)$', md.read_text(), re.M)
+        project.append({(title.group(1).strip() if title else md.stem): md.name})
+    nav = [{'Home': 'index.ipynb'}, {'Course': course}, {'Library reference': ref}, {'Project': project}]
+    return [n for n in nav if list(n.values())[0]]
 
 def _module_script(path):
     from mkdocs.config.config_options import ExtraScriptValue
@@ -247,6 +454,51 @@ def no_cdn(site:Path):
         remote = [u for u in remote if not re.search(r'<link[^>]*rel="canonical"', new.split(u)[0][-200:])]
         if remote: sys.exit(f"{p.name}: still loads from another host: {remote[:3]}")
 
+def clean_toc(site:Path):
+    """Tables of contents as a reader wants them: each entry reads as its heading (an API entry in code), and no entry
+    is empty or repeats an earlier one of the same contents (the later heading stays on the page)."""
+    for p in site.glob('*.html'):
+        text = p.read_text()
+        heads = {m.group(2): m.group(3) for m in re.finditer(r'<h([1-6]) id="([^"]*)">(.*?)<a class="anchor-link"', text, re.S)}
+        api = {i for i in heads if re.search(r'class="source-link"', text[max(0, text.find(f'id="{i}"') - 700):text.find(f'id="{i}"')])}
+        seen = set()
+        def entry(m):
+            nonlocal seen
+            if m.group('nav'): seen = set(); return m.group(0)
+            i = m.group('id')
+            label = re.sub(r'</?a\b[^>]*>', '', heads.get(i, m.group('label'))).strip()
+            if i in api and '<code>' not in label: label = f'<code>{label}</code>'
+            key = ('<code>' in label, _norm(label))       # a section "DDIM" and the class `DDIM` may both stay
+            if not key[1] or key in seen: return ''
+            seen.add(key)
+            return m.group(0).replace(m.group('label'), label, 1) if m.group('label') else m.group(0)
+        leaf = (r'(?P<nav><nav class="md-nav md-nav--secondary")|<li class="md-nav__item">\s*<a href="#(?P<id>[^"]*)" '
+                r'class="md-nav__link">\s*<span class="md-ellipsis">\s*(?P<label>.*?)\s*</span>\s*</a>\s*</li>')
+        new = re.sub(leaf, entry, text, flags=re.S)
+        if new != text: p.write_text(new)
+
+def clean_search(site:Path):
+    "The search index without the heading marks (¶), the copy buttons' hidden \"Copied!\" and raw TeX."
+    f = site/'search'/'search_index.json'
+    if not f.is_file(): return
+    index = json.loads(f.read_text())
+    for d in index['docs']:
+        d['title'] = ' '.join(tex_text(d['title'].replace('¶', '')).split())
+        d['text'] = tex_text(re.sub(r'\s*Copied!\s*', ' ', d['text']).replace('¶', ''))
+    f.write_text(json.dumps(index, ensure_ascii=False))
+
+def fix_404(site:Path):
+    """404.html with relative links, so that it is styled wherever the site is served: MkDocs writes its links from the
+    root of site_url (`/ddpm_course/...`). Where the page is served under that path, a `<base>` points there, so that it
+    also works for a missing page in a sub-folder."""
+    f = site/'404.html'
+    if not f.is_file(): return
+    root = '/' + DOC_HOST.split('://', 1)[1].split('/', 1)[1]          # /ddpm_course/
+    text = f.read_text().replace(f'"{root}', '"').replace(f'"{root.rstrip("/")}"', '"."')
+    base = (f'<script>if (location.pathname.startsWith({json.dumps(root)})) '
+            f'document.write(\'<base href="{root}">\')</script>')
+    f.write_text(text.replace('<head>', '<head>\n' + base, 1))
+
 # ----------------------------------------------------------------------------------------------------------------------
 
 def main():
@@ -258,24 +510,26 @@ def main():
     paths = course_order(proc)
     nbs = [(p, nbformat.reads(p.read_text(), as_version=4, capture_validation_error={})) for p in paths]
     pages = {p.stem: page_name(nb, p) for p, nb in nbs}
-    md_pages = sorted((ROOT/'nbs').glob('*.md'))      # Markdown pages (benchmarks.md), after the chapters
-    nav = []
+    md_pages = sorted((ROOT/'nbs').glob('*.md'))      # Markdown pages (benchmarks.md, development.md): "Project"
+    index = next((nb for p, nb in nbs if p.stem == 'index'), None)
+    numbers = {s: n for n, _, s in course_table(index)} if index is not None else {}
     for p, nb in nbs:
-        title = (frontmatter(nb).get('title') or p.stem).replace('`', '')
-        nb = stage(nb, p, pages)
-        (SRC/f'{pages[p.stem]}.ipynb').write_text(nbformat.writes(nb, version=4))
-        nav.append({('Home' if p.stem == 'index' else title): f'{pages[p.stem]}.ipynb'})
+        staged = stage(nb, p, pages, numbers.get(p.stem))
+        (SRC/f'{pages[p.stem]}.ipynb').write_text(nbformat.writes(staged, version=4))
+    nav = nav_for(nbs, pages, md_pages)
+    for old, _ in (w for ws in SITE_WORDING.values() for w in ws):
+        if old not in _WORDING_USED: print(f"note: SITE_WORDING no longer found (delete it): {old[:60]}…", file=sys.stderr)
     if (ROOT/'nbs'/'images').is_dir(): shutil.copytree(ROOT/'nbs'/'images', SRC/'images')
     shutil.copy(ROOT/'nbs'/'styles.css', SRC/'styles.css')
     for md in md_pages:
-        text = local_links(md.read_text(), pages, markdown_page=True)
-        (SRC/md.name).write_text(text)
-        title = re.search(r'^#\s+(.+)$', text, re.M)
-        nav.append({(title.group(1).strip() if title else md.stem): md.name})
+        (SRC/md.name).write_text(site_links(local_links(md.read_text(), pages, markdown_page=True)))
     live_js = (DEMO/'live.js').is_file()
     if live_js: shutil.copytree(DEMO, SRC/'demo')
     if OUT.exists(): shutil.rmtree(OUT)
     build_site(nav, live_js)
+    (OUT/'nbs').mkdir()
+    for p, _ in nbs:                                  # "download this notebook": the notebooks themselves
+        if (ROOT/'nbs'/p.name).is_file(): shutil.copy(ROOT/'nbs'/p.name, OUT/'nbs'/p.name)
     if MATHJAX.is_dir():
         shutil.copytree(MATHJAX, OUT/'mathjax', ignore=shutil.ignore_patterns('unpacked', 'test', 'docs'))
     else: print("warning: Debian's libjs-mathjax is not installed (apt-get install libjs-mathjax); formulas stay as TeX", file=sys.stderr)
@@ -283,8 +537,11 @@ def main():
     no_cdn(OUT)
     fix_headings(OUT)
     unlinked = fix_api_links(OUT)
+    clean_toc(OUT)
+    clean_search(OUT)
+    fix_404(OUT)
     if unlinked: print(f"API names with no entry on the site, left unlinked ({len(unlinked)}): " + ', '.join(unlinked), file=sys.stderr)
-    print(f"wrote {len(nav)} pages to {OUT}" + (" (with the browser demo)" if live_js else ""))
+    print(f"wrote {len(nbs) + len(md_pages)} pages to {OUT}" + (" (with the browser demo)" if live_js else ""))
 
 if __name__ == '__main__':
     main()

@@ -9,6 +9,10 @@
 4. the sampling and forward UIs work when clicked and dragged; a screenshot of the drawn digits is saved.
 5. nothing is loaded from outside the site; without WebAssembly the sampling UI says so (and the forward UI works).
 6. every page of the site holding a `ddpm-live` div loads live.js and mounts it.
+7. the API cannot hurt the page: while 400 images are drawn the page keeps painting (no gap of more than 200 ms
+   between animation frames); 401 are refused; `cancel()` stops a drawing within 2 s; guidance outside 0 … 10 and
+   seeds that are not whole numbers 0 … 2³²−1 are refused with a message naming them (good edge values are drawn);
+   the UI's seed box refuses −3, 1.5 and nothing the same way, and a 1-step drawing says "1 step", not "1 steps".
 
 Usage: python tools/check_demo.py [SITE_DIR] [--screenshot PNG]   (default _docs; PNG default SITE_DIR/_screenshots/live_demo.png)"""
 import argparse, functools, http.server, re, sys, threading, time
@@ -21,6 +25,8 @@ ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-net
         '--disable-component-update', '--disable-sync', '--disable-quic']
 MAX_DIFF, MEAN_DIFF = 2, 0.1        # grey levels of 255: browser against Python, same x_T
 ACCURACY_POINTS = 5                 # classifier accuracy, browser against Python, 100 digits
+MAX_GAP_MS = 200                    # the longest the page may go without painting while the demo draws
+MAX_IMAGES = 400                    # images per call
 MAX_SECONDS = 60                    # 100 digits at the defaults (a few seconds on a laptop; CI machines are slower)
 STEPS, GUIDANCE = 10, 2.0           # `ddpm-course sample`'s defaults, and the page's
 
@@ -31,6 +37,13 @@ def serve(directory):
     httpd = http.server.ThreadingHTTPServer(('127.0.0.1', 0), functools.partial(Quiet, directory=str(directory)))
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     return httpd
+
+def shipped_model():
+    "The shipped model and its schedule, whether load_pretrained returns a tuple or a Pipeline."
+    import ddpm_course
+    loaded = ddpm_course.load_pretrained()
+    if isinstance(loaded, tuple): return loaded[0], loaded[1]
+    return loaded.model, loaded.schedule
 
 def dpm_grid(schedule, steps:int) -> list:
     "The time steps dpm_sample visits: recorded from the calls it makes to a predictor that returns zero noise."
@@ -53,6 +66,73 @@ def js_sample(page, classes, x_T=None, **kw):
     }""", args)
     return torch.tensor(r['images'], dtype=torch.uint8).reshape(r['n'], 1, r['height'], r['width']), r['ms']
 
+def check_responsive(check, page):
+    "Draw MAX_IMAGES images (2 steps) while counting animation frames: the page must paint every MAX_GAP_MS."
+    r = page.evaluate("""async n => {
+        let last = performance.now(), gap = 0, frames = 0, busy = true;
+        const tick = () => { const now = performance.now(); gap = Math.max(gap, now - last); last = now; frames++;
+                             if (busy) requestAnimationFrame(tick); };
+        requestAnimationFrame(tick);
+        const t0 = performance.now();
+        let error = null;
+        try { await window.ddpmCourse.sample({classes: Array.from({length: n}, (_, i) => i % 10), steps: 2}); }
+        catch (e) { error = e.message; }
+        busy = false;
+        return {gap, frames, ms: performance.now() - t0, error};
+    }""", MAX_IMAGES)
+    check(f'responsive while drawing {MAX_IMAGES} images', r['gap'] <= MAX_GAP_MS and not r['error'],
+          f"longest gap between frames {r['gap']:.0f} ms (≤ {MAX_GAP_MS}), {r['frames']} frames in "
+          f"{r['ms'] / 1000:.1f} s" + (f"; error: {r['error']}" if r['error'] else ''))
+    r = page.evaluate("""async () => {
+        if (typeof window.ddpmCourse.cancel !== 'function') return {error: 'no window.ddpmCourse.cancel()'};
+        const run = window.ddpmCourse.sample({classes: Array(400).fill(3), steps: 10});
+        await new Promise(r => setTimeout(r, 500));
+        const t0 = performance.now();
+        window.ddpmCourse.cancel();
+        try { await run; return {error: 'the drawing was not cancelled'}; }
+        catch (e) { return {name: e.name, ms: performance.now() - t0}; }
+    }""")
+    check('cancel', r.get('name') == 'AbortError' and r['ms'] <= 2000,
+          r.get('error') or f"{r['name']} after {r['ms']:.0f} ms (≤ 2000)")
+
+BAD = [('classes', 'Array(401).fill(1)'), ('guidance', '1e6'), ('guidance', '-5'), ('guidance', '10.5'),
+       ('guidance', 'NaN'), ('guidance', "'x'"), ('seed', '1.5'), ('seed', "'x'"), ('seed', '2 ** 40'),
+       ('seed', '-1'), ('seed', '2 ** 32'), ('steps', '0')]
+GOOD = [('guidance', '0'), ('guidance', '10'), ('seed', '0'), ('seed', '2 ** 32 - 1')]
+
+def check_refusals(check, page):
+    "Each bad value is refused with a message that names its argument; the edge values that are allowed are drawn."
+    bad = []
+    for arg, value in BAD + GOOD:
+        r = page.evaluate(f"""async () => {{
+            const args = {{classes: [1], steps: 1, guidance: 0, {arg}: {value}}};
+            try {{ await window.ddpmCourse.sample(args); return null; }} catch (e) {{ return e.message; }}
+        }}""")
+        if (arg, value) in GOOD and r is not None: bad.append(f"{arg} = {value} refused: {r}")
+        if (arg, value) in BAD and (r is None or not r.startswith(arg)): bad.append(f"{arg} = {value}: {r or 'drawn'}")
+    check('bad values refused', not bad, f"{len(BAD)} refused, {len(GOOD)} drawn" + ''.join(f"\n     {b}" for b in bad))
+
+def check_ui_fields(check, page):
+    "The sampling UI refuses a bad seed as the API does, and words a 1-step drawing correctly."
+    ui = page.locator('div.ddpm-live[data-demo=sampling]')
+    seed, status, bad = ui.locator('input.ddpm-live-seed'), ui.locator('.ddpm-live-status'), []
+    for value in ('-3', '1.5', ''):
+        page.evaluate("d => delete d.dataset.drawn", ui.element_handle())
+        seed.fill(value)
+        ui.locator('button').click()
+        page.wait_for_function("d => d.dataset.drawn", arg=ui.element_handle(), timeout=120_000)
+        text = status.inner_text()
+        if ui.get_attribute('data-drawn') == 'yes' or 'seed' not in text: bad.append(f"seed {value!r}: “{text}”")
+    seed.fill('0')
+    ui.locator('input[type=range]').nth(1).fill('1')           # steps
+    page.evaluate("d => delete d.dataset.drawn", ui.element_handle())
+    ui.locator('button').click()
+    page.wait_for_function("d => d.dataset.drawn", arg=ui.element_handle(), timeout=120_000)
+    text = status.inner_text()
+    if re.search(r'\b1 steps\b', text) or ui.get_attribute('data-drawn') != 'yes': bad.append(f"1 step: “{text}”")
+    ui.locator('input[type=range]').nth(1).fill(str(STEPS))
+    check('UI fields', not bad, 'seed −3, 1.5 and empty refused; “1 step”' + ''.join(f"\n     {b}" for b in bad))
+
 class Checks:
     "Named checks: each prints ok or FAIL with its numbers; a failure is kept, the next check still runs."
     def __init__(self): self.passed, self.failed = [], []
@@ -70,12 +150,11 @@ def main():
     shot = Path(a.screenshot) if a.screenshot else site/'_screenshots'/'live_demo.png'
 
     from playwright.sync_api import sync_playwright, TimeoutError as PlaywrightTimeout
-    from ddpm_course.training import load_pretrained
     from ddpm_course.schedule import NoiseSchedule
     from ddpm_course.sampling import dpm_sample
     from ddpm_course.data import to_uint8
     from ddpm_course.metrics import load_classifier
-    model, schedule, config = load_pretrained()
+    model, schedule = shipped_model()
     check = Checks()
     httpd = serve(site)
     base = f"http://127.0.0.1:{httpd.server_address[1]}/"
@@ -102,7 +181,7 @@ def main():
         page = open_page(demo)
 
         # 1. the grid and ᾱ, against Python
-        schedules = [config['schedule'], dict(kind='linear', T=1000), dict(kind='cosine', T=1000), dict(kind='cosine', T=500),
+        schedules = [schedule.to_config(), dict(kind='linear', T=1000), dict(kind='cosine', T=1000), dict(kind='cosine', T=500),
                      dict(kind='linear', T=50, beta_start=1e-3, beta_end=0.05)]
         bad, worst_ab = [], 0.0
         for cfg in schedules:
@@ -160,6 +239,10 @@ def main():
         check('UIs', drawn and ok_fwd and note, f"sampling: “{status}”; forward: ᾱ {ab[0]:.4f} at t = 0, {ab[1]:.2e} at t = T-1; screenshot {shot}")
         check('no outside requests, no errors', not page.outside and not page.errors,
               ''.join(f"\n     outside: {u}" for u in page.outside) + ''.join(f"\n     error: {e}" for e in page.errors))
+        # 7. the API cannot freeze the tab, and refuses bad values
+        check_responsive(check, page)
+        check_refusals(check, page)
+        check_ui_fields(check, page)
         page.context.close()
 
         # 5. a browser without WebAssembly

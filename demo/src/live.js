@@ -3,7 +3,9 @@
 // Loaded as a module on every page of the docs site. It mounts a small UI into each
 //   <div class="ddpm-live" data-demo="sampling"></div>   the shipped model drawing digits (chapter 04's sampling_panel)
 //   <div class="ddpm-live" data-demo="forward"></div>    a real digit drowning in noise (chapter 01's forward_widget)
-// and offers `await window.ddpmCourse.sample({classes, steps, guidance, seed, xT, onStep})` to pages and tests.
+// and offers `await window.ddpmCourse.sample({classes, steps, guidance, seed, xT, onStep, signal})` and
+// `window.ddpmCourse.cancel()` to pages and tests. Drawing runs in a Web Worker (worker.js, sampler.js), so the page
+// stays responsive; each call draws at most 400 images, and bad arguments are refused with a message naming them.
 //
 // Everything it loads sits beside it in <site>/demo/, written by tools/build_demo.py: model.onnx (the shipped
 // model, exported with torch.onnx.export), config.json (the checkpoint's own), sampler.json (the sampler's settings
@@ -17,10 +19,14 @@ const NO_WASM = 'This live demo needs WebAssembly, which this browser does not o
                 'The notebook version of this widget runs the same model in Jupyter.';
 
 // ---------------------------------------------------------------------------------------------------------------
-// The model: onnxruntime-web, loaded on first use
+// The API: checks here, drawing in a Web Worker (worker.js → sampler.js), so the page stays responsive
 
-let runtime = null;                                            // a promise of {ort, session, config, schedule, lambdaMin}
+export const MAX_IMAGES = 400;                                 // images per call: more would hold the model for minutes
+export const GUIDANCE_RANGE = [0, 10];                         // classifier-free guidance weights the demo accepts
+export const MAX_SEED = 2 ** 32 - 1;                           // the generator's state is 32 bits (ddpm.randn)
+
 let settings = null;                                           // a promise of sampler.json's contents
+let configP = null;                                            // a promise of the checkpoint's config.json
 
 /** What the sampler takes from the Python package at build time: {dpm_lambda_min} (null: no floor). */
 function loadSettings() {
@@ -28,85 +34,109 @@ function loadSettings() {
   return settings;
 }
 
-function loadRuntime() {
-  runtime ??= (async () => {
-    if (typeof WebAssembly !== 'object') throw new Error(NO_WASM);
-    const ort = await import(asset('ort/ort.wasm.min.mjs'));
-    ort.env.wasm.numThreads = 1;                               // one thread: no SharedArrayBuffer, no special headers
-    ort.env.wasm.wasmPaths = asset('ort/');                    // the local copy, never a CDN
-    const [config, session, { dpm_lambda_min }] = await Promise.all([
-      fetch(asset('config.json')).then(r => r.json()),
-      ort.InferenceSession.create(asset('model.onnx'), { executionProviders: ['wasm'] }),
-      loadSettings(),
-    ]);
-    return { ort, session, config, schedule: ddpm.scheduleFromConfig(config.schedule), lambdaMin: dpm_lambda_min ?? -Infinity };
-  })();
-  runtime.catch(() => { runtime = null; });                    // a failed load may be retried
-  return runtime;
+function loadConfig() {
+  configP ??= fetch(asset('config.json')).then(r => r.json());
+  configP.catch(() => { configP = null; });
+  return configP;
 }
 
-const CHUNK = 64;                                              // images per network call: small batches stay in cache
+const shown = v => (typeof v === 'string' ? JSON.stringify(v) : v === undefined || v === '' ? 'nothing' : String(v));
 
-/** The exported UNet as a noise predictor `model(x, t, c, n) -> ε̂`: one time step `t` for the whole batch,
- *  run CHUNK images at a time (each image's ε̂ depends on that image alone, so chunking changes nothing else). */
-function predictor({ ort, session, config }) {
-  const [C, H, W] = imageShape(config), dim = config.model.context_dim ?? config.model.n_classes, size = C * H * W;
-  return async (x, t, c, n) => {
-    c ??= new Float32Array(n * dim);                           // no context: the null context, zeros
-    const eps = new Float32Array(n * size);
-    for (let i = 0; i < n; i += CHUNK) {
-      const b = Math.min(CHUNK, n - i);
-      const feeds = {                                          // the ONNX graph's inputs (tools/export_onnx.py)
-        x: new ort.Tensor('float32', x.subarray(i * size, (i + b) * size), [b, C, H, W]),
-        t: new ort.Tensor('int64', new BigInt64Array(b).fill(BigInt(t)), [b]),
-        c: new ort.Tensor('float32', c.subarray(i * dim, (i + b) * dim), [b, dim]),
-      };
-      eps.set((await session.run(feeds)).eps.data, i * size);
-    }
-    return eps;
-  };
+/** Check the arguments of `sample` against the model's config; returns them normalised, or throws an Error whose
+ *  message names the argument, the range it must lie in and the value it got. The UI checks its fields with it too. */
+export function checkSampleArgs({ classes, steps = 10, guidance = 2, seed = 0, xT = null } = {}, config) {
+  const nClasses = config.model.n_classes, T = config.schedule.T;
+  const [C, H, W] = imageShape(config);
+  if (config.model.context_dim) throw new Error('this demo draws from class-conditional models, not text ones');
+  if (!Array.isArray(classes) || classes.length < 1 || !classes.every(k => Number.isInteger(k) && k >= 0 && k < nClasses))
+    throw new Error(`classes: expected a non-empty array of digits 0 … ${nClasses - 1}, got ${JSON.stringify(classes)}`);
+  if (classes.length > MAX_IMAGES)
+    throw new Error(`classes: at most ${MAX_IMAGES} images per call, got ${classes.length}; draw them in several calls`);
+  if (!Number.isInteger(steps) || steps < 1 || steps > T)
+    throw new Error(`steps: expected a whole number of network calls from 1 to ${T}, got ${shown(steps)}`);
+  const [gMin, gMax] = GUIDANCE_RANGE;
+  if (guidance !== null && !(typeof guidance === 'number' && guidance >= gMin && guidance <= gMax))
+    throw new Error(`guidance: expected a number from ${gMin} to ${gMax} (or null for none), got ${shown(guidance)}`);
+  if (!(Number.isInteger(seed) && seed >= 0 && seed <= MAX_SEED))
+    throw new Error(`seed: expected a whole number from 0 to ${MAX_SEED}, got ${shown(seed)}`);
+  const size = classes.length * C * H * W;
+  if (xT !== null && xT?.length !== size)
+    throw new Error(`xT: expected ${size} numbers (${classes.length}×${C}×${H}×${W}), got ${xT?.length ?? shown(xT)}`);
+  return { classes: [...classes], steps, guidance, seed, xT: xT === null ? null : Float32Array.from(xT) };
 }
 
 const imageShape = config => [config.model.in_channels, ...config.model.image_size];
 
-// ---------------------------------------------------------------------------------------------------------------
-// The API
+let worker = null, nextId = 1;
+const pending = new Map();                                     // id → {onMessage}
+
+/** The Web Worker that draws (created on first use); null where this browser cannot make one. */
+function getWorker() {
+  if (worker !== null) return worker;
+  try {
+    worker = new Worker(asset('worker.js'), { type: 'module' });
+    worker.onmessage = ({ data }) => pending.get(data.id)?.onMessage(data);
+    worker.onerror = e => {                                    // the worker could not start: fail what waits on it
+      for (const p of pending.values()) p.onMessage({ error: `the drawing worker failed: ${e.message ?? e}` });
+      worker = false;
+    };
+  } catch { worker = false; }
+  return worker;
+}
+
+/** Run checked arguments in the worker (or, without one, in the page, pausing between chunks). */
+function drawIn(args, onStep, signal) {
+  const w = getWorker();
+  if (!w) return import('./sampler.js').then(s => s.drawDigits(args, { onStep, isCancelled: () => signal.aborted }));
+  return new Promise((resolve, reject) => {
+    const id = nextId++;
+    let steps = Promise.resolve();                             // onStep calls, in order, each awaited
+    const stop = () => w.postMessage({ cancel: id });
+    signal.addEventListener('abort', stop, { once: true });
+    pending.set(id, { onMessage: data => {
+      if (data.step) { if (onStep) steps = steps.then(() => onStep(data.step)).catch(() => {}); return; }
+      pending.delete(id);
+      signal.removeEventListener('abort', stop);
+      if (data.result) steps.then(() => resolve(data.result));
+      else { const e = new Error(data.error); e.name = data.name ?? 'Error'; reject(e); }
+    } });
+    w.postMessage({ id, args: { ...args, xT: args.xT } });
+  });
+}
+
+function abortError() { const e = new Error('cancelled: the drawing was stopped before it finished'); e.name = 'AbortError'; return e; }
 
 let queue = Promise.resolve();                                 // one drawing at a time: calls wait their turn
+const running = new Set();                                     // AbortControllers of calls not yet finished
 
-/** Draw one digit per entry of `classes` with DPM-Solver++(2M) and classifier-free guidance, as dpm_sample does.
- *  Returns {images: Uint8Array [n·H·W] (0 = black background, as ddpm_course.data.to_uint8), n, height, width}.
- *  `xT` (Float32Array [n·C·H·W]) replaces the seeded starting noise; `onStep({step, steps, t, images, n, height,
- *  width, ms})` is awaited after each network call with every image's current x̂₀. */
-async function sample({ classes, steps = 10, guidance = 2, seed = 0, xT = null, onStep = null } = {}) {
+/** Draw one digit per entry of `classes` (at most MAX_IMAGES) with DPM-Solver++(2M) and classifier-free guidance,
+ *  as dpm_sample does, in a Web Worker. Returns {images: Uint8Array [n·H·W] (0 = black background, as
+ *  ddpm_course.data.to_uint8), n, height, width, ms}. `xT` (Float32Array [n·C·H·W]) replaces the seeded starting
+ *  noise; `onStep({step, steps, t, images, n, height, width, ms})` gets every image's x̂₀ after each network call;
+ *  `signal` (an AbortSignal) or `cancel()` stops it (the promise rejects with an AbortError). Bad arguments are
+ *  refused at once with a message naming them: guidance in GUIDANCE_RANGE (or null), seed a whole number 0 … 2³²−1. */
+async function sample({ signal = null, onStep = null, ...args } = {}) {
+  const checked = checkSampleArgs(args, await loadConfig());
+  const control = new AbortController();
+  if (signal?.aborted) throw abortError();
+  signal?.addEventListener('abort', () => control.abort(), { once: true });
+  running.add(control);
   const run = queue.then(async () => {
-    const rt = await loadRuntime();
-    const { config, schedule, lambdaMin } = rt;
-    const [C, H, W] = imageShape(config), nClasses = config.model.n_classes;
-    if (config.model.context_dim) throw new Error('this demo draws from class-conditional models, not text ones');
-    if (!Array.isArray(classes) || classes.length < 1 || !classes.every(k => Number.isInteger(k) && k >= 0 && k < nClasses))
-      throw new Error(`classes: expected a non-empty array of digits 0 … ${nClasses - 1}, got ${JSON.stringify(classes)}`);
-    if (!Number.isInteger(steps) || steps < 1 || steps > schedule.T)
-      throw new Error(`steps: expected an integer number of network calls in 1 … ${schedule.T}, got ${steps}`);
-    if (guidance !== null && !Number.isFinite(guidance)) throw new Error(`guidance: expected a number or null, got ${guidance}`);
-    const n = classes.length, size = n * C * H * W;
-    if (xT !== null && xT.length !== size) throw new Error(`xT: expected ${size} numbers (${n}×${C}×${H}×${W}), got ${xT.length}`);
-    const start = performance.now();
-    const calls = ddpm.dpmTimesteps(schedule, steps, lambdaMin).length;
-    const x = await ddpm.dpmSample(predictor(rt), schedule, {
-      n, steps, guidance, lambdaMin, context: ddpm.oneHot(classes, nClasses),
-      xT: xT !== null ? Float32Array.from(xT) : ddpm.randn(size, seed),
-      onStep: onStep && (({ i, t, x0 }) => onStep({ step: i + 1, steps: calls, t, images: ddpm.toUint8(x0),
-                                                    n, height: H, width: W, ms: performance.now() - start })),
-    });
-    return { images: ddpm.toUint8(x), n, height: H, width: W, ms: performance.now() - start };
-  });
+    if (control.signal.aborted) throw abortError();
+    if (typeof WebAssembly !== 'object') throw new Error(NO_WASM);
+    return drawIn(checked, onStep, control.signal);
+  }).finally(() => running.delete(control));
   queue = run.catch(() => {});
   return run;
 }
 
+/** Stop every drawing, running or waiting its turn. */
+function cancel() { for (const c of running) c.abort(); }
+
 window.ddpmCourse = {
   sample,
+  cancel,
+  limits: { maxImages: MAX_IMAGES, guidance: GUIDANCE_RANGE, maxSeed: MAX_SEED },
   /** The grid dpmSample visits for a schedule config and a number of steps (tests compare it with Python's). */
   timesteps: async (scheduleConfig, steps) => ddpm.dpmTimesteps(ddpm.scheduleFromConfig(scheduleConfig), steps,
                                                                 (await loadSettings()).dpm_lambda_min ?? -Infinity),
@@ -163,20 +193,26 @@ function header(div, title, widget, chapter) {
 // ---------------------------------------------------------------------------------------------------------------
 // The sampling UI (chapter 04's sampling_panel)
 
+/** `data-per-digit="1"` sets how many of each digit are drawn at first; `data-autodraw` draws as soon as the page
+ *  has loaded (the home page's first screen). While drawing, the button cancels. */
 function mountSampling(div) {
   header(div, 'Draw digits with the shipped model', 'sampling_panel', 'chapter 04');
   if (typeof WebAssembly !== 'object') { div.append(el('div', { class: 'ddpm-live-error' }, NO_WASM)); return 'no-wasm'; }
+  const first = Number(div.dataset.perDigit ?? 8);
   const digits = Array.from({ length: 10 }, (_, k) => el('input', { type: 'checkbox', value: k, checked: true }));
-  const perDigit = el('select', {}, ...[1, 2, 4, 8, 10].map(v => el('option', { value: v, selected: v === 8 }, String(v))));
-  const guidance = el('input', { type: 'range', min: 0, max: 6, step: 0.5, value: 2 });
+  const perDigit = el('select', {}, ...[1, 2, 4, 8, 10].map(v => el('option', { value: v, selected: v === first }, String(v))));
+  const [gMin, gMax] = GUIDANCE_RANGE;
+  const guidance = el('input', { type: 'range', min: gMin, max: gMax, step: 0.5, value: 2 });
   const steps = el('input', { type: 'range', min: 1, max: 50, step: 1, value: 10 });
-  const seed = el('input', { type: 'number', value: 0, min: 0, step: 1, class: 'ddpm-live-seed' });
+  const seed = el('input', { type: 'number', value: 0, min: 0, max: MAX_SEED, step: 1, class: 'ddpm-live-seed',
+                             inputmode: 'numeric' });
   const gOut = el('output', {}, '2'), sOut = el('output', {}, '10');
   guidance.addEventListener('input', () => { gOut.textContent = guidance.value; });
   steps.addEventListener('input', () => { sOut.textContent = steps.value; });
   const button = el('button', { class: 'ddpm-live-draw' }, 'draw');
-  const status = el('div', { class: 'ddpm-live-status' }, 'Press draw: the model (0.4 MB) and the runtime load on first use.');
-  const canvas = el('canvas', { class: 'ddpm-live-canvas' });
+  const status = el('div', { class: 'ddpm-live-status', role: 'status' },
+                    'Press draw: the model (0.4 MB) and the runtime load on first use.');
+  const canvas = el('canvas', { class: 'ddpm-live-canvas', role: 'img', 'aria-label': 'Digits drawn by the demo' });
   div.append(
     el('div', { class: 'ddpm-live-row' }, 'digits ',
        ...digits.map((box, k) => el('label', { class: 'ddpm-live-digit' }, box, String(k))),
@@ -185,15 +221,28 @@ function mountSampling(div) {
        labelled('seed', seed), button),
     status, canvas);
 
+  /** The fields as `sample` arguments: the seed box read as typed (empty, −3 or 1.5 stay what they are, to be refused). */
+  const fieldValue = input => (input.validity?.badInput ? 'not a number' : input.value.trim() === '' ? '' : Number(input.value));
+  let control = null;                                          // the AbortController of the drawing under way
   button.addEventListener('click', async () => {
+    if (control) { control.abort(); return; }                  // the button cancels while drawing
     const chosen = digits.filter(b => b.checked).map(b => Number(b.value)), each = Number(perDigit.value);
     if (!chosen.length) { status.textContent = 'Pick at least one digit.'; return; }
     const classes = chosen.flatMap(k => Array(each).fill(k));  // one row per digit
-    button.disabled = true;
+    const args = { classes, steps: Number(steps.value), guidance: Number(guidance.value), seed: fieldValue(seed) };
+    try { checkSampleArgs(args, await loadConfig()); seed.removeAttribute('aria-invalid'); }
+    catch (e) {
+      status.textContent = `Not drawn: ${e.message}.`;
+      if (e.message.startsWith('seed')) seed.setAttribute('aria-invalid', 'true');
+      div.dataset.drawn = 'refused';
+      return;
+    }
+    control = new AbortController();
+    button.textContent = 'cancel';
     status.textContent = 'Loading the model…';
     try {
       const res = await sample({
-        classes, steps: Number(steps.value), guidance: Number(guidance.value), seed: Number(seed.value),
+        ...args, signal: control.signal,
         onStep: async ({ step, steps: calls, t, images, height, width, ms }) => {   // watch each x̂₀ sharpen
           paintGrid(canvas, images, classes.length, height, width, each, 2);
           status.textContent = `step ${step} of ${calls} (t = ${t}): each image is the current x̂₀ · ${(ms / 1000).toFixed(2)} s`;
@@ -201,15 +250,22 @@ function mountSampling(div) {
         },
       });
       paintGrid(canvas, res.images, res.n, res.height, res.width, each, 2);
-      status.textContent = `${res.n} digits in ${(res.ms / 1000).toFixed(2)} s: DPM-Solver++(2M), ${steps.value} steps, ` +
-                           `guidance ${guidance.value}, seed ${seed.value}, one row per digit.`;
+      status.textContent = `${plural(res.n, 'digit')} in ${(res.ms / 1000).toFixed(2)} s: DPM-Solver++(2M), ` +
+                           `${plural(args.steps, 'step')}, guidance ${args.guidance}, seed ${args.seed}, one row per digit.`;
       div.dataset.drawn = 'yes';
     } catch (e) {
-      status.textContent = `Could not draw: ${e.message}`;
-      div.dataset.drawn = 'error';
-    } finally { button.disabled = false; }
+      const stopped = e.name === 'AbortError';
+      status.textContent = stopped ? 'Cancelled.' : `Could not draw: ${e.message}`;
+      div.dataset.drawn = stopped ? 'cancelled' : 'error';
+    } finally { control = null; button.textContent = 'draw'; }
   });
+  if ('autodraw' in div.dataset) {                             // the home page: digits on the first screen
+    const go = () => button.click();
+    if (document.readyState === 'complete') setTimeout(go, 0); else addEventListener('load', go, { once: true });
+  }
 }
+
+const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 // ---------------------------------------------------------------------------------------------------------------
 // The forward-process UI (chapter 01's forward_widget): plain JavaScript, no model
