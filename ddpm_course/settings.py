@@ -37,7 +37,7 @@ def describe(f) -> str:
     "What a field accepts, in words: 'an integer in 1 … 256 (a multiple of 2)'."
     tp, m = _kind(f)[0], f.metadata
     if m['choices']: return f"one of {', '.join(m['choices'])}"
-    if m['pattern']: return f"a string matching {m['pattern']}"
+    if m['pattern']: return f"one of {m['help']}"
     what = {int: 'an integer', float: 'a number', bool: 'True or False', str: 'a string',
             tuple: 'a size (one integer, or two for H, W)'}[tp]
     if m['lo'] is not None or m['hi'] is not None: what += f" in {m['lo']:,} … {m['hi']:,}"

@@ -146,7 +146,10 @@ WORDING = """() => {
 
 DEMO_LINKS = """() => [...document.querySelectorAll('.md-content a[href]')].filter(a => {
     const p = a.closest('p, li');
-    return p && a.host === location.host && /\\b(demo|try it|in your browser)\\b/i.test(p.innerText);
+    let h = p;                                               // the paragraph's section heading counts too
+    while (h && !/^H[1-3]$/.test(h.tagName)) h = h.previousElementSibling;
+    const about = (p ? p.innerText : '') + ' ' + (h ? h.innerText : '');
+    return p && a.host === location.host && /\\b(demo|try it|in your browser)\\b/i.test(about);
 }).map(a => a.href)"""
 
 SAME_FIGURE = """() => {
