@@ -258,14 +258,14 @@ def _load_state(model, sd, where):
 # %% ../nbs/03a_checkpoint.ipynb #d4aa3ab8
 def convert_state_dict(src, # a .pt/.pth file holding a state_dict of a `ContextUnet`
                        dst, # the checkpoint directory to write
-                       model_config:dict, # `ContextUnet` arguments the weights belong to
+                       model_config, # the `ModelConfig` (or a dict of its fields) the weights belong to
                        schedule:NoiseSchedule):
     "Convert a trusted PyTorch state_dict file into a safe checkpoint directory, with `torch.load(weights_only=True)`."
     try: sd = torch.load(src, map_location='cpu', weights_only=True)
     except Exception as e: raise CheckpointError(f"{src}: not a plain state_dict that can be read without running code ({e})") from e
     if not isinstance(sd, dict) or not all(isinstance(v, torch.Tensor) for v in sd.values()):
         raise CheckpointError(f"{src}: expected a dict of tensors (a state_dict)")
-    model = ContextUnet(**model_config)
+    model = ContextUnet(**model_config) if isinstance(model_config, dict) else ContextUnet(model_config)
     _load_state(model, sd, src)
     return save_checkpoint(dst, model, schedule)
 

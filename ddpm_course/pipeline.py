@@ -78,8 +78,9 @@ def load_checkpoint(path, # a checkpoint directory
                     device=None) -> Pipeline: # where to put the model (default: CPU)
     "Load a checkpoint directory as a `Pipeline`; never unpickles anything."
     model, schedule, config = read_checkpoint(path, weights, device)
-    s = dict(config.get('sampling') or {})
-    if 'steps' in s: s['n_calls'] = s.pop('steps')          # checkpoints of version 0.1 called them steps
+    s = config.get('sampling') or {}
+    if isinstance(s, dict) and 'steps' in s:                 # checkpoints of version 0.1 called them steps
+        s = {('n_calls' if k == 'steps' else k): v for k, v in s.items()}
     where = f"{path}/config.json: sampling"
     sampling = SamplingConfig.from_dict(s, where, CheckpointError)
     try: sampling = sampling.resolved(schedule.T)

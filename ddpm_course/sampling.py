@@ -131,6 +131,7 @@ class Sampler:
     def needs_noise(self, t:int, t_next:int) -> bool: "Whether `step` from `t` to `t_next` wants fresh noise."; return False
     def step(self, x, t:int, t_next:int, eps, noise=None) -> tuple: "(x at `t_next`, x̂₀) from x at `t`."; raise NotImplementedError
 
+@torch.inference_mode()
 def sample_loop(model, # a noise predictor `model(x_t, t, c) -> ε̂`
                 sampler:Sampler, # supplies the time steps and the update
                 x:torch.Tensor, # the starting noise x_T [N, C, H, W]
@@ -216,8 +217,9 @@ from .errors import ArgError
 from .schedule import NoiseSchedule
 
 # %% ../nbs/05_fast_sampling.ipynb #475b4e18
-def check_n_calls(n_calls, T:int) -> int:
-    "`n_calls` as an int in 1 … T, else an error naming the allowed range."
+def check_n_calls(n_calls, T:int, sampler:str=None) -> int:
+    "`n_calls` as an int in 1 … T (None: `sampler`'s default, capped at T), else an error naming the range."
+    if n_calls is None and sampler in DEFAULT_CALLS: return min(DEFAULT_CALLS[sampler], T)
     if isinstance(n_calls, bool) or not isinstance(n_calls, (int, np.integer)) or not 1 <= n_calls <= T:
         raise ArgError('n_calls', f"expected an integer number of network calls in 1 … {T} (the model's T), "
                        f"got {n_calls!r}")
@@ -259,12 +261,12 @@ def ddim_step(schedule:NoiseSchedule,
 class DDIM(Sampler):
     "DDIM (Song et al. 2021) over `n_calls` trailing time steps: η = 0 deterministic, η = 1 ancestral."
     def __init__(self, schedule:NoiseSchedule,
-                 n_calls:int=DEFAULT_CALLS['ddim'], # network calls (time steps visited)
+                 n_calls:int=None, # network calls, time steps visited (default 50, at most T)
                  eta:float=0.0): # 0: deterministic, 1: ancestral (DDPM-like)
         if isinstance(eta, bool) or not isinstance(eta, (int, float)) or not 0 <= eta <= 1:
             raise ArgError('eta', f"expected a number in [0, 1], got {eta!r}")
         self.schedule, self.eta = schedule, eta
-        self.timesteps = trailing_timesteps(schedule.T, check_n_calls(n_calls, schedule.T))
+        self.timesteps = trailing_timesteps(schedule.T, check_n_calls(n_calls, schedule.T, 'ddim'))
     def needs_noise(self, t, t_next): return self.eta > 0 and t_next >= 0
     def step(self, x, t, t_next, eps, noise=None):
         return ddim_step(self.schedule, x, t, t_next, eps, self.eta, noise), predict_x0(self.schedule, x, t, eps)
@@ -273,7 +275,7 @@ class DDIM(Sampler):
 def ddim_sample(model, # a noise predictor `model(x_t, t, c) -> ε̂`
                 schedule:NoiseSchedule,
                 shape, # (N, C, H, W)
-                n_calls:int=DEFAULT_CALLS['ddim'], # network calls, trailing spacing
+                n_calls:int=None, # network calls, trailing spacing (default 50, at most T)
                 eta:float=0.0, # 0: deterministic, 1: ancestral (DDPM-like)
                 **kwargs):
     "Draw images with DDIM over `n_calls` trailing time steps; returns images in [-1, 1]."
@@ -282,9 +284,9 @@ def ddim_sample(model, # a noise predictor `model(x_t, t, c) -> ε̂`
 # %% ../nbs/05_fast_sampling.ipynb #27f398a3
 class DPMSolver(Sampler):
     "DPM-Solver++(2M) (Lu et al. 2022) on `dpm_timesteps`; it keeps the previous x̂₀ and step size between steps."
-    def __init__(self, schedule:NoiseSchedule, n_calls:int=DEFAULT_CALLS['dpm']):
+    def __init__(self, schedule:NoiseSchedule, n_calls:int=None): # network calls (default 10, at most T)
         self.schedule = schedule
-        self.timesteps = dpm_timesteps(schedule, check_n_calls(n_calls, schedule.T))
+        self.timesteps = dpm_timesteps(schedule, check_n_calls(n_calls, schedule.T, 'dpm'))
         ab = schedule.alpha_bars
         self.alpha, self.sigma = ab.sqrt(), (1 - ab).sqrt()          # float64, indexed by time step
         self.lam = torch.log(self.alpha / self.sigma)
@@ -304,7 +306,7 @@ class DPMSolver(Sampler):
 def dpm_sample(model, # a noise predictor `model(x_t, t, c) -> ε̂`
                schedule:NoiseSchedule,
                shape, # (N, C, H, W)
-               n_calls:int=DEFAULT_CALLS['dpm'], # network calls
+               n_calls:int=None, # network calls (default 10, at most T)
                **kwargs):
     "Draw images with DPM-Solver++(2M) (Lu et al. 2022) in `n_calls` network calls; deterministic given x_T."
     return run_sampler(model, DPMSolver(schedule, n_calls), shape, **kwargs)

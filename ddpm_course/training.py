@@ -56,7 +56,9 @@ def diffusion_loss(model, # noise predictor `model(x_t, t, c)` (or a Distributed
     c = None
     if labels is not None:
         net = getattr(model, 'module', model)                  # the network inside DistributedDataParallel
-        c = net.context_vectors(labels, x0)                       # class indices → one-hot; vectors as they are
+        if not labels.is_floating_point():                      # class indices → one-hot vectors
+            labels = labels[:, None] == torch.arange(net.n_classes, device=dev)
+        c = labels.to(x0.dtype)
         if keep is None: keep = torch.rand(n, device=dev, generator=generator) >= p_uncond
         c = c * keep[:, None]
     err = (model(xt, t, c).float() - noise).pow(2)      # float32 even under bf16 autocast

@@ -28,12 +28,14 @@ def export_onnx(path, # where to write the .onnx file
     pipe = load_pretrained(name)
     model, config = pipe.model, {**pipe.config, 'sampling': pipe.sampling.to_dict()}
     path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
+    batch = torch.export.Dim('batch', min=1, max=4096)
     with warnings.catch_warnings():
         # The network's forward is one graph (no host synchronisation, no branch on a value: chapter 02), so the
-        # TorchScript tracer records it exactly; see the note in the closing section of the module docstring.
+        # exporter built on torch.export takes it as it is, with the batch size free.
         warnings.simplefilter('ignore')
         torch.onnx.export(model, example_inputs(model, 2), str(path), input_names=list(INPUTS), output_names=[OUTPUT],
-                          dynamic_axes={k: {0: 'batch'} for k in (*INPUTS, OUTPUT)}, opset_version=18, dynamo=False)
+                          dynamic_shapes={k: {0: batch} for k in INPUTS}, opset_version=18, dynamo=True,
+                          verbose=False)
     check(path, model)
     return config
 

@@ -194,7 +194,7 @@ function header(div, title, widget, chapter) {
 // The sampling UI (chapter 04's sampling_panel)
 
 /** `data-per-digit="1"` sets how many of each digit are drawn at first; `data-autodraw` draws as soon as the page
- *  has loaded (the home page's first screen). While drawing, the button cancels. */
+ *  has loaded (the home page's first screen). While drawing, a cancel button stops it. */
 function mountSampling(div) {
   header(div, 'Draw digits with the shipped model', 'sampling_panel', 'chapter 04');
   if (typeof WebAssembly !== 'object') { div.append(el('div', { class: 'ddpm-live-error' }, NO_WASM)); return 'no-wasm'; }
@@ -210,6 +210,7 @@ function mountSampling(div) {
   guidance.addEventListener('input', () => { gOut.textContent = guidance.value; });
   steps.addEventListener('input', () => { sOut.textContent = steps.value; });
   const button = el('button', { class: 'ddpm-live-draw' }, 'draw');
+  const stop = el('button', { class: 'ddpm-live-cancel', hidden: true }, 'cancel');
   const status = el('div', { class: 'ddpm-live-status', role: 'status' },
                     'Press draw: the model (0.4 MB) and the runtime load on first use.');
   const canvas = el('canvas', { class: 'ddpm-live-canvas', role: 'img', 'aria-label': 'Digits drawn by the demo' });
@@ -218,17 +219,19 @@ function mountSampling(div) {
        ...digits.map((box, k) => el('label', { class: 'ddpm-live-digit' }, box, String(k))),
        labelled('× each', perDigit)),
     el('div', { class: 'ddpm-live-row' }, labelled('guidance w', guidance), gOut, labelled('steps', steps), sOut,
-       labelled('seed', seed), button),
+       labelled('seed', seed), button, stop),
     status, canvas);
 
   /** The fields as `sample` arguments: the seed box read as typed (empty, −3 or 1.5 stay what they are, to be refused). */
   const fieldValue = input => (input.validity?.badInput ? 'not a number' : input.value.trim() === '' ? '' : Number(input.value));
   let control = null;                                          // the AbortController of the drawing under way
+  stop.addEventListener('click', () => control?.abort());
   button.addEventListener('click', async () => {
-    if (control) { control.abort(); return; }                  // the button cancels while drawing
+    if (control) return;
     const chosen = digits.filter(b => b.checked).map(b => Number(b.value)), each = Number(perDigit.value);
     if (!chosen.length) { status.textContent = 'Pick at least one digit.'; return; }
-    const classes = chosen.flatMap(k => Array(each).fill(k));  // one row per digit
+    const classes = chosen.flatMap(k => Array(each).fill(k));  // one row per digit (one row of all, one each)
+    const cols = each === 1 ? classes.length : each, scale = each === 1 ? 3 : 2;
     const args = { classes, steps: Number(steps.value), guidance: Number(guidance.value), seed: fieldValue(seed) };
     try { checkSampleArgs(args, await loadConfig()); seed.removeAttribute('aria-invalid'); }
     catch (e) {
@@ -238,26 +241,27 @@ function mountSampling(div) {
       return;
     }
     control = new AbortController();
-    button.textContent = 'cancel';
+    button.disabled = true; stop.hidden = false;
     status.textContent = 'Loading the model…';
     try {
       const res = await sample({
         ...args, signal: control.signal,
         onStep: async ({ step, steps: calls, t, images, height, width, ms }) => {   // watch each x̂₀ sharpen
-          paintGrid(canvas, images, classes.length, height, width, each, 2);
+          paintGrid(canvas, images, classes.length, height, width, cols, scale);
           status.textContent = `step ${step} of ${calls} (t = ${t}): each image is the current x̂₀ · ${(ms / 1000).toFixed(2)} s`;
           await nextFrame();
         },
       });
-      paintGrid(canvas, res.images, res.n, res.height, res.width, each, 2);
+      paintGrid(canvas, res.images, res.n, res.height, res.width, cols, scale);
       status.textContent = `${plural(res.n, 'digit')} in ${(res.ms / 1000).toFixed(2)} s: DPM-Solver++(2M), ` +
-                           `${plural(args.steps, 'step')}, guidance ${args.guidance}, seed ${args.seed}, one row per digit.`;
+                           `${plural(args.steps, 'step')}, guidance ${args.guidance}, seed ${args.seed}, ` +
+                           (each === 1 ? 'one of each digit asked for.' : 'one row per digit.');
       div.dataset.drawn = 'yes';
     } catch (e) {
       const stopped = e.name === 'AbortError';
       status.textContent = stopped ? 'Cancelled.' : `Could not draw: ${e.message}`;
       div.dataset.drawn = stopped ? 'cancelled' : 'error';
-    } finally { control = null; button.textContent = 'draw'; }
+    } finally { control = null; button.disabled = false; stop.hidden = true; }
   });
   if ('autodraw' in div.dataset) {                             // the home page: digits on the first screen
     const go = () => button.click();

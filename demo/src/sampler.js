@@ -21,7 +21,7 @@ export function loadRuntime() {
     ort.env.wasm.wasmPaths = asset('ort/');                    // the local copy, never a CDN
     const [config, session, { dpm_lambda_min }] = await Promise.all([
       fetch(asset('config.json')).then(r => r.json()),
-      ort.InferenceSession.create(asset('model.onnx'), { executionProviders: ['wasm'] }),
+      loadModel(ort),
       fetch(asset('sampler.json')).then(r => r.json()),
     ]);
     return { ort, session, config, schedule: ddpm.scheduleFromConfig(config.schedule),
@@ -29,6 +29,19 @@ export function loadRuntime() {
   })();
   runtime.catch(() => { runtime = null; });                    // a failed load may be retried
   return runtime;
+}
+
+const EXTERNAL = 'model.onnx.data';                           // weights beside the graph (torch.onnx's dynamo export)
+
+/** The ONNX session; the weights may sit in a second file (EXTERNAL), which the graph then names. */
+async function loadModel(ort) {
+  const bytes = new Uint8Array(await fetch(asset('model.onnx')).then(r => r.arrayBuffer()));
+  const name = new TextEncoder().encode(EXTERNAL);
+  const names = bytes.some((_, i) => name.every((c, k) => bytes[i + k] === c));
+  return ort.InferenceSession.create(bytes, {
+    executionProviders: ['wasm'],
+    ...(names && { externalData: [{ path: EXTERNAL, data: asset(EXTERNAL) }] }),
+  });
 }
 
 export const imageShape = config => [config.model.in_channels, ...config.model.image_size];
