@@ -11,4 +11,5 @@ __all__ = []
 import sys
 from .cli import main
 
-if __name__ == '__main__': sys.exit(main())
+if __name__ == '__main__':
+    sys.exit(main())

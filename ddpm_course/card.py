@@ -12,49 +12,76 @@ from pathlib import Path
 
 CARD_MARK = '<!-- ddpm_course model card -->'
 
-def card_is_ours(f:Path) -> bool:
-    "Whether a checkpoint's README.md may be (re)written: absent, or a model card this package wrote."
+
+def card_is_ours(f: Path) -> bool:
+    """Whether a checkpoint's README.md may be (re)written: absent, or a model card this package
+    wrote."""
     return not f.exists() or (f.is_file() and f.read_text(errors='replace').startswith(CARD_MARK))
 
+
 def _quality_line(q) -> str:
-    if not q: return 'not measured'
+    if not q:
+        return 'not measured'
     fmt = lambda v: f"{v:.4g}" if isinstance(v, float) else f"{v}"
     line = ', '.join(f"{k.replace('_', ' ')} {fmt(v)}" for k, v in q.items())
-    if 'fid' in q: line += (" (FID, precision and recall on the features of the course's digit classifier against "
-                            "MNIST-10k, the training digits: not comparable with published Inception FIDs; accuracy "
-                            "judged by that classifier)")
-    elif 'class_accuracy' in q: line += " (accuracy judged by the course's digit classifier)"
+    if 'fid' in q:
+        line += (
+            " (FID, precision and recall on the features of the course's digit classifier against "
+            "MNIST-10k, the training digits: not comparable with published Inception FIDs; "
+            "accuracy "
+            "judged by that classifier)"
+        )
+    elif 'class_accuracy' in q:
+        line += " (accuracy judged by the course's digit classifier)"
     return line
 
-def _how_to_sample(config:dict) -> str:
-    if config.get('text_encoder'):
-        return ("Sample with `ddpm-course sample --ckpt DIR --prompt \"a handwritten seven\" --n 8 --out samples.png`, "
-                "or in Python:\n`pipe = load_checkpoint(DIR); pipe.sample(encode_prompts(['a handwritten seven'] * 8))`"
-                " (`encode_prompts` from `ddpm_course.text`, extra `[text]`).")
-    return ("Sample with `ddpm-course sample --ckpt DIR --per-class 8 --out samples.png`, or in Python:\n"
-            "`pipe = load_checkpoint(DIR); pipe.sample(labels)` (the recommended settings travel with the pipeline).")
 
-def model_card(config:dict) -> str:
+def _how_to_sample(config: dict) -> str:
+    if config.get('text_encoder'):
+        return (
+            "Sample with `ddpm-course sample --ckpt DIR --prompt \"a handwritten seven\" --n 8 "
+            "--out samples.png`, "
+            "or in Python:\n`pipe = load_checkpoint(DIR); pipe.sample(encode_prompts(['a "
+            "handwritten seven'] * 8))`"
+            " (`encode_prompts` from `ddpm_course.text`, extra `[text]`)."
+        )
+    return (
+        "Sample with `ddpm-course sample --ckpt DIR --per-class 8 --out samples.png`, or in "
+        "Python:\n"
+        "`pipe = load_checkpoint(DIR); pipe.sample(labels)` (the recommended settings travel with "
+        "the pipeline)."
+    )
+
+
+def model_card(config: dict) -> str:
     "A short README.md for a checkpoint: what it is, how it was trained, how to sample from it."
     m, ds, tr = config['model'], config.get('dataset') or {}, config.get('training') or {}
     s = config.get('sampling') or {}
-    budget = ', '.join(f"{k} {tr[k]}" for k in ('steps', 'epochs', 'minutes') if tr.get(k) is not None)
-    context = (f"text vectors of {config['text_encoder']}" if config.get('text_encoder')
-               else f"{m.get('n_classes')} classes")
+    budget = ', '.join(
+        f"{k} {tr[k]}" for k in ('steps', 'epochs', 'minutes') if tr.get(k) is not None
+    )
+    context = (
+        f"text vectors of {config['text_encoder']}"
+        if config.get('text_encoder')
+        else f"{m.get('n_classes')} classes"
+    )
     names = ', '.join(map(str, ds.get('class_names', []))) or '?'
     return f"""{CARD_MARK}
 # ddpm_course checkpoint
 
-A DDPM noise predictor (`ContextUnet`, {m.get('n_feat')} features, {m.get('n_blocks', 1)} block(s) per level) for
-{m.get('in_channels')}-channel {m.get('image_size')} images, conditioned on {context}.
+A DDPM noise predictor (`ContextUnet`, {m.get('n_feat')} features, {m.get('n_blocks', 1)} block(s)
+per level) for {m.get('in_channels')}-channel {m.get('image_size')} images, conditioned on
+{context}.
 
 - data: {ds.get('name', 'unknown')} ({ds.get('size', '?')} images; classes {names})
-- schedule: {config['schedule'].get('kind')}, T = {m.get('timesteps')}; trained for {config.get('step')} steps
+- schedule: {config['schedule'].get('kind')}, T = {m.get('timesteps')};
+  trained for {config.get('step')} steps
   (budget: {budget or 'unknown'}), batch {tr.get('batch_size')}, lr {tr.get('lr')}
-- recommended sampling: {s.get('sampler')}, {s.get('n_calls')} network calls, guidance {s.get('guidance')}
+- recommended sampling: {s.get('sampler')}, {s.get('n_calls')} network calls,
+  guidance {s.get('guidance')}
 - measured quality: {_quality_line(config.get('quality'))}
-- files: model.safetensors (raw weights), ema.safetensors (EMA weights, used for sampling), config.json,
-  scheduler_config.json (diffusers' `DDPMScheduler`)
+- files: model.safetensors (raw weights), ema.safetensors (EMA weights, used for sampling),
+  config.json, scheduler_config.json (diffusers' `DDPMScheduler`)
 - licence: Apache-2.0 (the weights); the data keep their own licence
 
 {_how_to_sample(config)}

@@ -24,187 +24,306 @@ from .card import model_card, card_is_ours, CARD_MARK
 from .errors import ArgError, CheckpointError, NotFound
 from .schedule import NoiseSchedule
 from .unet import ContextUnet, ModelConfig
-try: import fcntl
-except ImportError: fcntl = None
+
+try:
+    import fcntl
+except ImportError:
+    fcntl = None
 
 # %% ../nbs/03a_checkpoint.ipynb #c30ad075
 CKPT_FORMAT = 'ddpm_course-checkpoint'
-PICKLE_SUFFIXES = ('.pt', '.pth', '.pkl', '.pickle', '.ckpt', '.bin')   # compared case-insensitively
+PICKLE_SUFFIXES = ('.pt', '.pth', '.pkl', '.pickle', '.ckpt', '.bin')  # compared case-insensitively
 WEIGHTS = ('model.safetensors', 'ema.safetensors')
 TRAINER = ('trainer.safetensors', 'trainer.json')
-OURS = (*WEIGHTS, *TRAINER, 'config.json', 'scheduler_config.json', 'README.md')   # every file a save writes
-PREVIOUS = '.ddpm_course-previous'    # inside the checkpoint: the last complete save, kept while a new one is swapped in
-LOCK = '.ddpm_course-lock'            # inside the checkpoint: held by the process training into it
+OURS = (
+    *WEIGHTS,
+    *TRAINER,
+    'config.json',
+    'scheduler_config.json',
+    'README.md',
+)  # every file a save writes
+# inside the checkpoint: the last complete save, kept while a new one is swapped in
+PREVIOUS = '.ddpm_course-previous'
+LOCK = '.ddpm_course-lock'  # inside the checkpoint: held by the process training into it
 
-def _is_pickle_name(path) -> bool: return Path(path).suffix.lower() in PICKLE_SUFFIXES
+
+def _is_pickle_name(path) -> bool:
+    return Path(path).suffix.lower() in PICKLE_SUFFIXES
+
 
 def is_checkpoint(path) -> bool:
     "Whether `path` is a directory holding one of our checkpoints (a `config.json` of our format)."
-    try: return read_json(Path(path)/'config.json').get('format') == CKPT_FORMAT
-    except (OSError, CheckpointError): return False
+    try:
+        return read_json(Path(path) / 'config.json').get('format') == CKPT_FORMAT
+    except (OSError, CheckpointError):
+        return False
 
 # %% ../nbs/03a_checkpoint.ipynb #a31e8fbe
 def _fsync_dir(path):
     try:
         fd = os.open(path, os.O_RDONLY)
-        try: os.fsync(fd)
-        finally: os.close(fd)
-    except OSError: pass
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    except OSError:
+        pass
 
-def _write_tensors(path, tensors:dict, save_id:str):
-    save_file({k: v.detach().contiguous().cpu() for k, v in tensors.items()}, str(path), metadata={'save_id': save_id})
-    with open(path, 'rb+') as f: os.fsync(f.fileno())
+
+def _write_tensors(path, tensors: dict, save_id: str):
+    save_file(
+        {k: v.detach().contiguous().cpu() for k, v in tensors.items()},
+        str(path),
+        metadata={'save_id': save_id},
+    )
+    with open(path, 'rb+') as f:
+        os.fsync(f.fileno())
+
 
 def _optimizer_tensors(opt):
     "An optimizer's state as flat tensors (`state.<param>.<name>`) plus JSON-able param groups."
     sd = opt.state_dict()
-    tensors = {f"state.{i}.{k}": torch.as_tensor(v) for i, s in sd['state'].items() for k, v in s.items()}
+    tensors = {
+        f"state.{i}.{k}": torch.as_tensor(v) for i, s in sd['state'].items() for k, v in s.items()
+    }
     return tensors, sd['param_groups']
 
-def scheduler_config(schedule:NoiseSchedule) -> dict:
-    "The schedule as diffusers' `scheduler_config.json`, so `DDPMScheduler.from_pretrained(ckpt)` gives the same betas."
+
+def scheduler_config(schedule: NoiseSchedule) -> dict:
+    """The schedule as diffusers' `scheduler_config.json`, so `DDPMScheduler.from_pretrained(ckpt)`
+    gives the same betas."""
     kind = {'linear': 'linear', 'cosine': 'squaredcos_cap_v2'}.get(schedule.kind, 'linear')
-    return {'_class_name': 'DDPMScheduler', 'num_train_timesteps': schedule.T, 'beta_schedule': kind,
-            **{k: v for k, v in schedule.params.items() if k in ('beta_start', 'beta_end')},
-            'trained_betas': schedule.betas.tolist(), 'variance_type': 'fixed_large', 'clip_sample': False,
-            'prediction_type': 'epsilon'}
+    return {
+        '_class_name': 'DDPMScheduler',
+        'num_train_timesteps': schedule.T,
+        'beta_schedule': kind,
+        **{k: v for k, v in schedule.params.items() if k in ('beta_start', 'beta_end')},
+        'trained_betas': schedule.betas.tolist(),
+        'variance_type': 'fixed_large',
+        'clip_sample': False,
+        'prediction_type': 'epsilon',
+    }
 
 # %% ../nbs/03a_checkpoint.ipynb #b5c1beb9
-def save_checkpoint(path, # the checkpoint directory (created if missing; files of yours in it are left alone)
-                    model:ContextUnet, schedule:NoiseSchedule,
-                    ema=None, # an `EMA` of the model (default: a copy of the model's weights)
-                    optimizer:torch.optim.Optimizer=None, # saved with `trainer` for resuming
-                    trainer:dict=None, # JSON-able training state: step, losses, …
-                    generator:torch.Generator=None, # the training generator, for exact resume
-                    dataset=None, # an `ImageDataset`, recorded by name, class names and fingerprint
-                    training=None, # the `TrainConfig`, recorded in config.json
-                    text_encoder:str=None, # the sentence encoder whose vectors the model takes (chapter 08)
-                    sampling:dict=None, # recommended sampling (`SamplingConfig.to_dict()`; default: none recorded)
-                    quality:dict=None): # measured sample quality (FID, accuracy, … with the settings used)
-    "Write a checkpoint atomically: new files are swapped in only when all are on disk; the last good one is kept."
+def save_checkpoint(
+    path,  # the checkpoint directory (created if missing; files of yours in it are left alone)
+    model: ContextUnet,
+    schedule: NoiseSchedule,
+    ema=None,  # an `EMA` of the model (default: a copy of the model's weights)
+    optimizer: torch.optim.Optimizer = None,  # saved with `trainer` for resuming
+    trainer: dict = None,  # JSON-able training state: step, losses, …
+    generator: torch.Generator = None,  # the training generator, for exact resume
+    dataset=None,  # an `ImageDataset`, recorded by name, class names and fingerprint
+    training=None,  # the `TrainConfig`, recorded in config.json
+    text_encoder: str = None,  # the sentence encoder whose vectors the model takes (chapter 08)
+    sampling: dict = None,  # recommended sampling (`SamplingConfig.to_dict()`; default: none)
+    quality: dict = None,
+):  # measured sample quality (FID, accuracy, … with the settings used)
+    """Write a checkpoint atomically: new files are swapped in only when all are on disk; the last
+    good one is kept."""
     path = check_save_path(path)
     if schedule.T != model.timesteps:
-        raise ArgError('schedule', f"has T = {schedule.T} but the model takes {model.timesteps} time steps")
-    try: path.mkdir(parents=True, exist_ok=True)
-    except OSError as e: raise CheckpointError('path', f"cannot write a checkpoint at {path} ({e.strerror})") from e
-    save_id, tmp = secrets.token_hex(8), path/f'.saving-{os.getpid()}-{secrets.token_hex(4)}'
-    ds = None if dataset is None else dict(name=dataset.name, class_names=list(dataset.class_names),
-                                           image_shape=list(dataset.image_shape), size=len(dataset),
-                                           spec=getattr(dataset, 'spec', None), fingerprint=data_fingerprint(dataset))
-    config = dict(format=CKPT_FORMAT, save_id=save_id, package_version=__version__, model=model.config.to_dict(),
-                  schedule=schedule.to_config(), sampling=dict(sampling or {}), dataset=ds,
-                  training=None if training is None else training.to_dict(), step=(trainer or {}).get('step'))
-    if text_encoder: config['text_encoder'] = text_encoder
-    if quality: config['quality'] = check_quality(quality)
+        raise ArgError(
+            'schedule', f"has T = {schedule.T} but the model takes {model.timesteps} time steps"
+        )
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise CheckpointError('path', f"cannot write a checkpoint at {path} ({e.strerror})") from e
+    save_id, tmp = secrets.token_hex(8), path / f'.saving-{os.getpid()}-{secrets.token_hex(4)}'
+    ds = (
+        None
+        if dataset is None
+        else dict(
+            name=dataset.name,
+            class_names=list(dataset.class_names),
+            image_shape=list(dataset.image_shape),
+            size=len(dataset),
+            spec=getattr(dataset, 'spec', None),
+            fingerprint=data_fingerprint(dataset),
+        )
+    )
+    config = dict(
+        format=CKPT_FORMAT,
+        save_id=save_id,
+        package_version=__version__,
+        model=model.config.to_dict(),
+        schedule=schedule.to_config(),
+        sampling=dict(sampling or {}),
+        dataset=ds,
+        training=None if training is None else training.to_dict(),
+        step=(trainer or {}).get('step'),
+    )
+    if text_encoder:
+        config['text_encoder'] = text_encoder
+    if quality:
+        config['quality'] = check_quality(quality)
     try:
         tmp.mkdir()
         sd = model.state_dict()
-        _write_tensors(tmp/'model.safetensors', sd, save_id)
-        _write_tensors(tmp/'ema.safetensors', ema.state_dict() if ema is not None else sd, save_id)
+        _write_tensors(tmp / 'model.safetensors', sd, save_id)
+        _write_tensors(
+            tmp / 'ema.safetensors', ema.state_dict() if ema is not None else sd, save_id
+        )
         if optimizer is not None or generator is not None:
             tensors, groups = _optimizer_tensors(optimizer) if optimizer is not None else ({}, None)
-            if generator is not None: tensors['generator_state'] = generator.get_state()
-            _write_tensors(tmp/'trainer.safetensors', tensors, save_id)
-            write_json(tmp/'trainer.json', dict(trainer or {}, param_groups=groups, save_id=save_id))
-        write_json(tmp/'scheduler_config.json', scheduler_config(schedule))
-        if card_is_ours(path/'README.md'): (tmp/'README.md').write_text(model_card(config))
-        write_json(tmp/'config.json', config)
+            if generator is not None:
+                tensors['generator_state'] = generator.get_state()
+            _write_tensors(tmp / 'trainer.safetensors', tensors, save_id)
+            write_json(
+                tmp / 'trainer.json', dict(trainer or {}, param_groups=groups, save_id=save_id)
+            )
+        write_json(tmp / 'scheduler_config.json', scheduler_config(schedule))
+        if card_is_ours(path / 'README.md'):
+            (tmp / 'README.md').write_text(model_card(config))
+        write_json(tmp / 'config.json', config)
         _fsync_dir(tmp)
         _swap_in(path, tmp)
     except OSError as e:
-        raise CheckpointError('path', f"cannot write a checkpoint at {path} ({e.strerror}); the last complete save, "
-                              "if any, is kept") from e
-    finally: shutil.rmtree(tmp, ignore_errors=True)
+        raise CheckpointError(
+            'path',
+            f"cannot write a checkpoint at {path} ({e.strerror}); the last complete save, "
+            "if any, is kept",
+        ) from e
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
     return path
 
 # %% ../nbs/03a_checkpoint.ipynb #6a482ba1
-def _save_id(f:Path):
+def _save_id(f: Path):
     "The `save_id` a file of ours was written with (None if unreadable)."
     try:
-        if f.suffix == '.json': return read_json(f).get('save_id')
-        with safe_open(str(f), 'pt') as h: return (h.metadata() or {}).get('save_id')
-    except (CheckpointError, SafetensorError, OSError, ValueError): return None
+        if f.suffix == '.json':
+            return read_json(f).get('save_id')
+        with safe_open(str(f), 'pt') as h:
+            return (h.metadata() or {}).get('save_id')
+    except (CheckpointError, SafetensorError, OSError, ValueError):
+        return None
 
-def _is_complete(path:Path) -> bool:
+
+def _is_complete(path: Path) -> bool:
     "Whether every file of ours in `path` comes from the save its config.json names."
-    sid = _save_id(path/'config.json')
-    files = [path/f for f in (*WEIGHTS, *TRAINER) if (path/f).exists()]
+    sid = _save_id(path / 'config.json')
+    files = [path / f for f in (*WEIGHTS, *TRAINER) if (path / f).exists()]
     return sid is not None and all(_save_id(f) == sid for f in files)
 
-def _swap_in(path:Path, tmp:Path):
-    "Move the files in `tmp` over ours in `path`, config.json last, keeping a complete copy of the last save."
-    if _is_complete(path):                  # hard links: a complete copy of the last save, at no cost
-        prev = path/f'.previous-{os.getpid()}-{secrets.token_hex(4)}'; prev.mkdir()
+
+def _swap_in(path: Path, tmp: Path):
+    """Move the files in `tmp` over ours in `path`, config.json last, keeping a complete copy of the
+    last save."""
+    if _is_complete(path):  # hard links: a complete copy of the last save, at no cost
+        prev = path / f'.previous-{os.getpid()}-{secrets.token_hex(4)}'
+        prev.mkdir()
         for f in OURS:
-            if (path/f).is_file():
-                try: os.link(path/f, prev/f)
-                except OSError: shutil.copy2(path/f, prev/f)
-        if (path/PREVIOUS).is_dir(): shutil.rmtree(path/PREVIOUS)
-        os.replace(prev, path/PREVIOUS)
-    # else: an interrupted save left `path` mixed; PREVIOUS already holds the last complete one, and keeps it
+            if (path / f).is_file():
+                try:
+                    os.link(path / f, prev / f)
+                except OSError:
+                    shutil.copy2(path / f, prev / f)
+        if (path / PREVIOUS).is_dir():
+            shutil.rmtree(path / PREVIOUS)
+        os.replace(prev, path / PREVIOUS)
+    # else: an interrupted save left `path` mixed; PREVIOUS holds the last complete one and keeps it
     new = {f.name for f in tmp.iterdir()}
     for f in OURS:
-        if f in new and f != 'config.json': os.replace(tmp/f, path/f)
-        elif f not in new and f != 'README.md': (path/f).unlink(missing_ok=True)    # stale files of an older save
-    os.replace(tmp/'config.json', path/'config.json')
+        if f in new and f != 'config.json':
+            os.replace(tmp / f, path / f)
+        elif f not in new and f != 'README.md':
+            (path / f).unlink(missing_ok=True)  # stale files of an older save
+    os.replace(tmp / 'config.json', path / 'config.json')
     _fsync_dir(path)
-    shutil.rmtree(path/PREVIOUS, ignore_errors=True)
+    shutil.rmtree(path / PREVIOUS, ignore_errors=True)
 
-def _remove_stale(path:Path):
+
+def _remove_stale(path: Path):
     "Remove `.saving-PID-*` / `.previous-PID-*` folders left by saves whose process is gone."
     for p in path.iterdir():
         parts = p.name.split('-')
-        if len(parts) == 3 and parts[0] in ('.saving', '.previous') and parts[1].isdigit() and p.is_dir() \
-                and not _alive(int(parts[1])):
+        if (
+            len(parts) == 3
+            and parts[0] in ('.saving', '.previous')
+            and parts[1].isdigit()
+            and p.is_dir()
+            and not _alive(int(parts[1]))
+        ):
             shutil.rmtree(p, ignore_errors=True)
 
-def _alive(pid:int) -> bool:
-    try: os.kill(pid, 0)
-    except ProcessLookupError: return False
-    except (PermissionError, OverflowError): return True
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True
     return True
 
+
 def check_save_path(path) -> Path:
-    "`path` as a place a save may write: `check_checkpoint_path`, and no files of ours' names that we did not write."
+    """`path` as a place a save may write: `check_checkpoint_path`, and no files of ours' names that
+    we did not write."""
     path = check_checkpoint_path(path)
-    if path.is_dir() and not is_checkpoint(path) and not is_checkpoint(path/PREVIOUS):
-        foreign = [f for f in OURS if f != 'README.md' and (path/f).exists()]
-        if foreign: raise CheckpointError('path', f"{path} holds {', '.join(foreign)} that this package did not "
-                                          "write; choose a new or empty folder (nothing was changed)")
-    if path.is_dir(): _remove_stale(path)
+    if path.is_dir() and not is_checkpoint(path) and not is_checkpoint(path / PREVIOUS):
+        foreign = [f for f in OURS if f != 'README.md' and (path / f).exists()]
+        if foreign:
+            raise CheckpointError(
+                'path',
+                f"{path} holds {', '.join(foreign)} that this package did not "
+                "write; choose a new or empty folder (nothing was changed)",
+            )
+    if path.is_dir():
+        _remove_stale(path)
     return path
 
 # %% ../nbs/03a_checkpoint.ipynb #4caeed7b
 def check_checkpoint_path(path) -> Path:
-    "`path` as a `Path` a checkpoint may live at: not empty, not a pickle file name, not an existing file."
+    """`path` as a `Path` a checkpoint may live at: not empty, not a pickle file name, not an
+    existing file."""
     if not isinstance(path, (str, os.PathLike)):
-        raise CheckpointError('path', f"expected a checkpoint directory name, got {type(path).__name__}")
-    if str(path).strip() == '': raise CheckpointError('path', "expected a checkpoint directory, got an empty name")
+        raise CheckpointError(
+            'path', f"expected a checkpoint directory name, got {type(path).__name__}"
+        )
+    if str(path).strip() == '':
+        raise CheckpointError('path', "expected a checkpoint directory, got an empty name")
     path = Path(path)
     if _is_pickle_name(path):
-        raise CheckpointError('path', f"{path}: a checkpoint is a directory of safetensors + config.json, not a "
-                              f"{path.suffix} file; pickle files are never loaded (see `convert_state_dict` for "
-                              "weights you trust)")
-    if path.exists() and not path.is_dir(): raise CheckpointError('path', f"{path} is a file; a checkpoint is a directory")
+        raise CheckpointError(
+            'path',
+            f"{path}: a checkpoint is a directory of safetensors + config.json, not a "
+            f"{path.suffix} file; pickle files are never loaded (see `convert_state_dict` for "
+            "weights you trust)",
+        )
+    if path.exists() and not path.is_dir():
+        raise CheckpointError('path', f"{path} is a file; a checkpoint is a directory")
     return path
 
-def read_config(path:Path) -> dict:
-    "A checkpoint's config.json, with its format and model settings checked (`ModelConfig`) before anything is built."
-    f = path/'config.json'
-    if not f.is_file(): raise CheckpointError(f"{path}: not a checkpoint directory (no config.json)")
+
+def read_config(path: Path) -> dict:
+    """A checkpoint's config.json, with its format and model settings checked (`ModelConfig`) before
+    anything is built."""
+    f = path / 'config.json'
+    if not f.is_file():
+        raise CheckpointError(f"{path}: not a checkpoint directory (no config.json)")
     config = read_json(f)
     missing = [k for k in ('format', 'model', 'schedule') if k not in config]
-    if missing: raise CheckpointError(f"{f}: missing field(s) {', '.join(missing)}")
+    if missing:
+        raise CheckpointError(f"{f}: missing field(s) {', '.join(missing)}")
     if config['format'] != CKPT_FORMAT:
         raise CheckpointError(f"{f}: format is {config['format']!r}, expected {CKPT_FORMAT!r}")
-    config['model'] = ModelConfig.from_dict(config['model'], f"{f}: model", CheckpointError).to_dict()
+    config['model'] = ModelConfig.from_dict(
+        config['model'], f"{f}: model", CheckpointError
+    ).to_dict()
     return config
 
-def _read_tensors(f:Path, save_id:str=None) -> dict:
-    "The tensors of a safetensors file, checked to come from the save `save_id` (when the config names one)."
-    if not f.is_file(): raise CheckpointError(f"{f}: missing")
+
+def _read_tensors(f: Path, save_id: str = None) -> dict:
+    """The tensors of a safetensors file, checked to come from the save `save_id` (when the config
+    names one)."""
+    if not f.is_file():
+        raise CheckpointError(f"{f}: missing")
     try:
-        with safe_open(str(f), 'pt') as h: meta = h.metadata() or {}
+        with safe_open(str(f), 'pt') as h:
+            meta = h.metadata() or {}
         tensors = load_file(str(f))
     except (SafetensorError, OSError, ValueError) as e:
         raise CheckpointError(f"{f}: corrupt or truncated safetensors file ({e})") from e
@@ -212,166 +331,309 @@ def _read_tensors(f:Path, save_id:str=None) -> dict:
         raise CheckpointError(f"{f}: from another save than config.json (an interrupted save)")
     kinds = {str(v.dtype) for v in tensors.values() if not v.is_floating_point()}
     bad = sorted(kinds - {'torch.int64', 'torch.uint8'})
-    if bad: raise CheckpointError(f"{f}: tensors of type {', '.join(bad)}; weights must be floating point")
+    if bad:
+        raise CheckpointError(
+            f"{f}: tensors of type {', '.join(bad)}; weights must be floating point"
+        )
     return tensors
 
+
 def _resolve(path) -> Path:
-    "The directory to load from: `path`, or the copy of the last complete save when a save into `path` was interrupted."
+    """The directory to load from: `path`, or the copy of the last complete save when a save into
+    `path` was interrupted."""
     path = check_checkpoint_path(path)
-    if not path.exists(): raise NotFound('path', f"checkpoint not found: {path}")
-    if not os.access(path, os.R_OK | os.X_OK): raise CheckpointError('path', f"{path}: permission denied")
-    if (path/PREVIOUS/'config.json').is_file() and not _is_complete(path):
-        warnings.warn(f"{path}: a save was interrupted; loading the last complete checkpoint, kept in {path/PREVIOUS}")
-        return path/PREVIOUS
+    if not path.exists():
+        raise NotFound('path', f"checkpoint not found: {path}")
+    if not os.access(path, os.R_OK | os.X_OK):
+        raise CheckpointError('path', f"{path}: permission denied")
+    if (path / PREVIOUS / 'config.json').is_file() and not _is_complete(path):
+        warnings.warn(
+            f"{path}: a save was interrupted; loading the last complete checkpoint, kept in "
+            f"{path / PREVIOUS}"
+        )
+        return path / PREVIOUS
     return path
 
 # %% ../nbs/03a_checkpoint.ipynb #8146b4cd
-def read_checkpoint(path, # a checkpoint directory
-                    weights:str='ema', # 'ema' (for sampling) or 'model' (the raw weights)
-                    device=None # where to put the model (default: CPU)
-                   ) -> tuple: # (model in eval mode, schedule, config dict)
-    "The parts of a checkpoint written by `save_checkpoint`, each checked; never unpickles anything."
-    if weights not in ('ema', 'model'): raise ArgError('weights', f"expected 'ema' or 'model', got {weights!r}")
-    try: device = torch.device(device or 'cpu')
-    except (RuntimeError, TypeError) as e: raise ArgError('device', f"not a device name: {device!r}") from e
+def read_checkpoint(
+    path,  # a checkpoint directory
+    weights: str = 'ema',  # 'ema' (for sampling) or 'model' (the raw weights)
+    device=None,  # where to put the model (default: CPU)
+) -> tuple:  # (model in eval mode, schedule, config dict)
+    """The parts of a checkpoint written by `save_checkpoint`, each checked; never unpickles
+    anything."""
+    if weights not in ('ema', 'model'):
+        raise ArgError('weights', f"expected 'ema' or 'model', got {weights!r}")
+    try:
+        device = torch.device(device or 'cpu')
+    except (RuntimeError, TypeError) as e:
+        raise ArgError('device', f"not a device name: {device!r}") from e
     path = _resolve(path)
-    config, f = read_config(path), path/'config.json'
+    config, f = read_config(path), path / 'config.json'
     schedule = NoiseSchedule.from_config(config['schedule'], f"{f}: schedule", CheckpointError)
     if schedule.T != config['model']['timesteps']:
-        raise CheckpointError(f"{f}: schedule has T={schedule.T} but the model takes {config['model']['timesteps']} steps")
+        raise CheckpointError(
+            f"{f}: schedule has T={schedule.T} but the model takes {config['model']['timesteps']} "
+            "steps"
+        )
     model = ContextUnet(**config['model'])
-    wf = path/f'{weights}.safetensors'
+    wf = path / f'{weights}.safetensors'
     _load_state(model, _read_tensors(wf, config.get('save_id')), wf)
     if not all(torch.isfinite(p).all() for p in model.parameters()):
         raise CheckpointError(f"{wf}: the weights contain NaN or inf")
     return model.to(device).eval(), schedule, config
 
+
 def _load_state(model, sd, where):
     expected = model.state_dict()
     missing, extra = sorted(set(expected) - set(sd)), sorted(set(sd) - set(expected))
-    if missing or extra: raise CheckpointError(f"{where}: tensors do not match the model in config.json "
-                                               f"(missing {missing[:3]}, unexpected {extra[:3]})")
-    bad = [f"{k} {tuple(sd[k].shape)} ≠ {tuple(v.shape)}" for k, v in expected.items() if sd[k].shape != v.shape]
-    if bad: raise CheckpointError(f"{where}: tensor shapes do not match the model in config.json: {'; '.join(bad[:3])}")
+    if missing or extra:
+        raise CheckpointError(
+            f"{where}: tensors do not match the model in config.json "
+            f"(missing {missing[:3]}, unexpected {extra[:3]})"
+        )
+    bad = [
+        f"{k} {tuple(sd[k].shape)} ≠ {tuple(v.shape)}"
+        for k, v in expected.items()
+        if sd[k].shape != v.shape
+    ]
+    if bad:
+        raise CheckpointError(
+            f"{where}: tensor shapes do not match the model in config.json: {'; '.join(bad[:3])}"
+        )
     model.load_state_dict({k: v.to(expected[k].dtype) for k, v in sd.items()})
 
 # %% ../nbs/03a_checkpoint.ipynb #d4aa3ab8
-def convert_state_dict(src, # a .pt/.pth file holding a state_dict of a `ContextUnet`
-                       dst, # the checkpoint directory to write
-                       model_config, # the `ModelConfig` (or a dict of its fields) the weights belong to
-                       schedule:NoiseSchedule):
-    "Convert a trusted PyTorch state_dict file into a safe checkpoint directory, with `torch.load(weights_only=True)`."
-    try: sd = torch.load(src, map_location='cpu', weights_only=True)
-    except Exception as e: raise CheckpointError(f"{src}: not a plain state_dict that can be read without running code ({e})") from e
+def convert_state_dict(
+    src,  # a .pt/.pth file holding a state_dict of a `ContextUnet`
+    dst,  # the checkpoint directory to write
+    model_config,  # the `ModelConfig` (or a dict of its fields) the weights belong to
+    schedule: NoiseSchedule,
+):
+    """Convert a trusted PyTorch state_dict file into a safe checkpoint directory, with
+    `torch.load(weights_only=True)`."""
+    try:
+        sd = torch.load(src, map_location='cpu', weights_only=True)
+    except Exception as e:
+        raise CheckpointError(
+            f"{src}: not a plain state_dict that can be read without running code ({e})"
+        ) from e
     if not isinstance(sd, dict) or not all(isinstance(v, torch.Tensor) for v in sd.values()):
         raise CheckpointError(f"{src}: expected a dict of tensors (a state_dict)")
-    model = ContextUnet(**model_config) if isinstance(model_config, dict) else ContextUnet(model_config)
+    model = (
+        ContextUnet(**model_config) if isinstance(model_config, dict) else ContextUnet(model_config)
+    )
     _load_state(model, sd, src)
     return save_checkpoint(dst, model, schedule)
 
 # %% ../nbs/03a_checkpoint.ipynb #a2472bd2
-def _field(ok:bool, f:Path, field:str, expected:str, got):
-    if not ok: raise CheckpointError(f"{f}: field {field!r} must be {expected}, got {got!r}"[:300])
+def _field(ok: bool, f: Path, field: str, expected: str, got):
+    if not ok:
+        raise CheckpointError(f"{f}: field {field!r} must be {expected}, got {got!r}"[:300])
 
-def load_training_state(path, # a checkpoint directory written during training
-                        model:ContextUnet, ema, optimizer:torch.optim.Optimizer, generator:torch.Generator) -> dict:
-    "Restore weights, EMA, optimizer and generator from a checkpoint, checking every field; returns the `trainer` dict (step, losses, seconds, …)."
+
+def load_training_state(
+    path,  # a checkpoint directory written during training
+    model: ContextUnet,
+    ema,
+    optimizer: torch.optim.Optimizer,
+    generator: torch.Generator,
+) -> dict:
+    """Restore weights, EMA, optimizer and generator from a checkpoint, checking every field;
+    returns the `trainer` dict (step, losses, seconds, …)."""
     path = _resolve(path)
-    config, f = read_config(path), path/'trainer.json'
-    if not f.is_file(): raise CheckpointError(f"{path}: has no training state to resume from (no trainer.json)")
+    config, f = read_config(path), path / 'trainer.json'
+    if not f.is_file():
+        raise CheckpointError(f"{path}: has no training state to resume from (no trainer.json)")
     state, sid = read_json(f), config.get('save_id')
-    if sid and state.get('save_id') != sid: raise CheckpointError(f"{f}: from another save than config.json (an interrupted save)")
+    if sid and state.get('save_id') != sid:
+        raise CheckpointError(f"{f}: from another save than config.json (an interrupted save)")
     step, losses, seconds = state.get('step'), state.get('losses'), state.get('seconds', 0.0)
     _field(type(step) is int and step >= 0, f, 'step', 'a non-negative integer', step)
-    _field(isinstance(losses, list) and len(losses) == step and all(type(v) in (int, float) and math.isfinite(v) for v in losses),
-           f, 'losses', f'a list of {step} finite numbers', type(losses).__name__)
-    _field(type(seconds) in (int, float) and 0 <= seconds < 1e9, f, 'seconds', 'a non-negative number', seconds)
+    _field(
+        isinstance(losses, list)
+        and len(losses) == step
+        and all(type(v) in (int, float) and math.isfinite(v) for v in losses),
+        f,
+        'losses',
+        f'a list of {step} finite numbers',
+        type(losses).__name__,
+    )
+    _field(
+        type(seconds) in (int, float) and 0 <= seconds < 1e9,
+        f,
+        'seconds',
+        'a non-negative number',
+        seconds,
+    )
     groups = state.get('param_groups')
-    _field(isinstance(groups, list) and len(groups) == len(optimizer.param_groups) and all(isinstance(g, dict) for g in groups),
-           f, 'param_groups', f'a list of {len(optimizer.param_groups)} objects', type(groups).__name__)
+    _field(
+        isinstance(groups, list)
+        and len(groups) == len(optimizer.param_groups)
+        and all(isinstance(g, dict) for g in groups),
+        f,
+        'param_groups',
+        f'a list of {len(optimizer.param_groups)} objects',
+        type(groups).__name__,
+    )
     for g in groups:
         for k in ('lr', 'weight_decay', 'eps'):
-            _field(type(g.get(k)) in (int, float) and math.isfinite(g[k]) and g[k] >= 0, f, f'param_groups.{k}', 'a non-negative number', g.get(k))
-        _field(isinstance(g.get('betas'), list) and len(g['betas']) == 2, f, 'param_groups.betas', 'two numbers', g.get('betas'))
+            _field(
+                type(g.get(k)) in (int, float) and math.isfinite(g[k]) and g[k] >= 0,
+                f,
+                f'param_groups.{k}',
+                'a non-negative number',
+                g.get(k),
+            )
+        _field(
+            isinstance(g.get('betas'), list) and len(g['betas']) == 2,
+            f,
+            'param_groups.betas',
+            'two numbers',
+            g.get('betas'),
+        )
         for k in ('maximize', 'fused', 'foreach', 'capturable', 'differentiable', 'amsgrad'):
             _field(g.get(k) in (None, False), f, f'param_groups.{k}', 'false or absent', g.get(k))
         g['betas'] = tuple(g['betas'])
-    _load_state(model, _read_tensors(path/'model.safetensors', sid), path/'model.safetensors')
-    ema.load_state_dict(_read_tensors(path/'ema.safetensors', sid))
-    tensors = _read_tensors(path/'trainer.safetensors', sid)
+    _load_state(model, _read_tensors(path / 'model.safetensors', sid), path / 'model.safetensors')
+    ema.load_state_dict(_read_tensors(path / 'ema.safetensors', sid))
+    tensors = _read_tensors(path / 'trainer.safetensors', sid)
     opt_state = {}
     for key, v in tensors.items():
         if key.startswith('state.'):
             _, i, name = key.split('.', 2)
             opt_state.setdefault(int(i), {})[name] = v
     params = [p for g in optimizer.param_groups for p in g['params']]
-    bad = [i for i, st in opt_state.items() if i >= len(params) or any(n != 'step' and t.shape != params[i].shape for n, t in st.items())]
-    if bad: raise CheckpointError(f"{path/'trainer.safetensors'}: optimizer state does not fit the model's parameter(s) {bad[:3]}")
-    try: optimizer.load_state_dict({'state': opt_state, 'param_groups': groups})
-    except (ValueError, KeyError, RuntimeError) as e: raise CheckpointError(f"{path/'trainer.safetensors'}: optimizer state does not fit the model ({e})") from e
+    bad = [
+        i
+        for i, st in opt_state.items()
+        if i >= len(params)
+        or any(n != 'step' and t.shape != params[i].shape for n, t in st.items())
+    ]
+    if bad:
+        raise CheckpointError(
+            f"{path / 'trainer.safetensors'}: optimizer state does not fit the model's "
+            f"parameter(s) {bad[:3]}"
+        )
+    try:
+        optimizer.load_state_dict({'state': opt_state, 'param_groups': groups})
+    except (ValueError, KeyError, RuntimeError) as e:
+        raise CheckpointError(
+            f"{path / 'trainer.safetensors'}: optimizer state does not fit the model ({e})"
+        ) from e
     gs = tensors.get('generator_state')
-    try: generator.set_state(gs)
-    except (RuntimeError, TypeError) as e: raise CheckpointError(f"{path/'trainer.safetensors'}: generator_state does not fit a {generator.device.type} generator ({e})") from e
+    try:
+        generator.set_state(gs)
+    except (RuntimeError, TypeError) as e:
+        raise CheckpointError(
+            f"{path / 'trainer.safetensors'}: generator_state does not fit a "
+            f"{generator.device.type} generator ({e})"
+        ) from e
     return state
 
 # %% ../nbs/03a_checkpoint.ipynb #d9790d51
 @contextmanager
 def checkpoint_lock(path):
-    "Hold `path`'s lock while training into it: a second process gets a `CheckpointError` at once, not a race."
-    path = Path(path); path.mkdir(parents=True, exist_ok=True)
-    f = open(path/LOCK, 'a+')
+    """Hold `path`'s lock while training into it: a second process gets a `CheckpointError` at once,
+    not a race."""
+    path = Path(path)
+    path.mkdir(parents=True, exist_ok=True)
+    f = open(path / LOCK, 'a+')
     try:
         try:
-            if fcntl is not None: fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)   # no lock on Windows
+            if fcntl is not None:
+                fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)  # no lock on Windows
         except BlockingIOError:
-            raise CheckpointError('out', f"{path} is in use by another training process; wait for it or "
-                                  "choose another directory") from None
+            raise CheckpointError(
+                'out',
+                f"{path} is in use by another training process; wait for it or "
+                "choose another directory",
+            ) from None
         yield path
-    finally: f.close()
+    finally:
+        f.close()
 
-def probe_writable(folder:Path, what:str='out'):
-    "Raise `CheckpointError` naming `what` unless a file can be created in `folder` (a hidden, random, own name)."
+
+def probe_writable(folder: Path, what: str = 'out'):
+    """Raise `CheckpointError` naming `what` unless a file can be created in `folder` (a hidden,
+    random, own name)."""
     try:
         fd, name = tempfile.mkstemp(prefix='.ddpm_course-probe-', dir=folder)
-        os.close(fd); os.unlink(name)
-    except OSError as e: raise CheckpointError(what, f"cannot write to {folder} ({e.strerror})") from e
+        os.close(fd)
+        os.unlink(name)
+    except OSError as e:
+        raise CheckpointError(what, f"cannot write to {folder} ({e.strerror})") from e
 
-def check_out_dir(path, # where a training run will save
-                  resume:bool=False): # whether the run continues the checkpoint there
-    "Before the first step: raise `CheckpointError` unless a run can save to (or resume from) `path` safely."
+
+def check_out_dir(
+    path,  # where a training run will save
+    resume: bool = False,
+):  # whether the run continues the checkpoint there
+    """Before the first step: raise `CheckpointError` unless a run can save to (or resume from)
+    `path` safely."""
     path = check_checkpoint_path(path)
     if resume:
-        if not is_checkpoint(path) and not is_checkpoint(path/PREVIOUS):
+        if not is_checkpoint(path) and not is_checkpoint(path / PREVIOUS):
             raise CheckpointError('out', f"no checkpoint to resume in {path}")
     elif path.exists() and any(p.name not in (LOCK,) for p in path.iterdir()):
-        raise CheckpointError('out', f"{path} already holds a checkpoint; resume it or choose another directory"
-                              if is_checkpoint(path) else
-                              f"{path} is not empty and not a ddpm_course checkpoint; choose a new or empty directory")
-    try: path.mkdir(parents=True, exist_ok=True)
-    except OSError as e: raise CheckpointError('out', f"cannot create {path} ({e.strerror})") from e
+        raise CheckpointError(
+            'out',
+            f"{path} already holds a checkpoint; resume it or choose another directory"
+            if is_checkpoint(path)
+            else f"{path} is not empty and not a ddpm_course checkpoint; "
+            "choose a new or empty directory",
+        )
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise CheckpointError('out', f"cannot create {path} ({e.strerror})") from e
     probe_writable(path)
     return path
 
 # %% ../nbs/03a_checkpoint.ipynb #92f51ce2
-PRETRAINED = {'mnist': ASSETS/'pretrained'/'mnist', 'text': ASSETS/'pretrained'/'text'}    # 'text': chapter 08
+PRETRAINED = {
+    'mnist': ASSETS / 'pretrained' / 'mnist',
+    'text': ASSETS / 'pretrained' / 'text',
+}  # 'text': chapter 08
+
 
 def check_quality(quality) -> dict:
-    "`quality` as a small dict of names (≤ 40 characters) to finite numbers or short strings (≤ 200)."
+    """`quality` as a small dict of names (≤ 40 characters) to finite numbers or short strings (≤
+    200)."""
+
     def ok(k, v):
         number = isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
-        return isinstance(k, str) and len(k) <= 40 and (number or (isinstance(v, str) and len(v) <= 200))
-    if not isinstance(quality, dict) or not 0 < len(quality) <= 30 or not all(ok(k, v) for k, v in quality.items()):
-        raise CheckpointError('quality', "expected a dict of up to 30 names to finite numbers or short strings, "
-                              f"got {str(quality)[:200]}")
+        return (
+            isinstance(k, str)
+            and len(k) <= 40
+            and (number or (isinstance(v, str) and len(v) <= 200))
+        )
+
+    if (
+        not isinstance(quality, dict)
+        or not 0 < len(quality) <= 30
+        or not all(ok(k, v) for k, v in quality.items())
+    ):
+        raise CheckpointError(
+            'quality',
+            "expected a dict of up to 30 names to finite numbers or short strings, "
+            f"got {str(quality)[:200]}",
+        )
     return dict(quality)
 
-def record_quality(path, # a checkpoint directory
-                   quality:dict): # e.g. dict(n=1000, sampler='dpm', n_calls=10, guidance=2.0, fid=…, …)
-    "Write measured sample quality into a checkpoint's config.json and model card, each file replaced in one rename."
+
+def record_quality(
+    path,  # a checkpoint directory
+    quality: dict,
+):  # e.g. dict(n=1000, sampler='dpm', n_calls=10, guidance=2.0, fid=…, …)
+    """Write measured sample quality into a checkpoint's config.json and model card, each file
+    replaced in one rename."""
     quality, path = check_quality(quality), _resolve(path)
     config = read_config(path)
     config['quality'] = quality
-    if card_is_ours(path/'README.md'):
-        with atomic_path(path/'README.md') as tmp: tmp.write_text(model_card(config))
-    with atomic_path(path/'config.json') as tmp: write_json(tmp, config)
+    if card_is_ours(path / 'README.md'):
+        with atomic_path(path / 'README.md') as tmp:
+            tmp.write_text(model_card(config))
+    with atomic_path(path / 'config.json') as tmp:
+        write_json(tmp, config)
     return path

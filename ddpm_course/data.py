@@ -24,14 +24,18 @@ from torch.utils.data import Dataset
 # %% ../nbs/00_data.ipynb #ee0fa7f8
 from .errors import CourseError, ArgError, ArgTypeError, NotFound
 
+
 class DataError(CourseError, ValueError):
-    "A data file or array is malformed: the message names the file or argument and what was expected."
+    """A data file or array is malformed: the message names the file or argument and what was
+    expected."""
 
 # %% ../nbs/00_data.ipynb #613f36eb
-ASSETS = Path(str(files('ddpm_course')))/'assets'
-MNIST10K_DIR = ASSETS/'mnist'
-MNIST10K_MD5 = {'t10k-images-idx3-ubyte.gz': '9fb629c4189551a2d022fa330f9573f3',
-                't10k-labels-idx1-ubyte.gz': 'ec29112dd5afa0611ce80d1b7f02629c'}
+ASSETS = Path(str(files('ddpm_course'))) / 'assets'
+MNIST10K_DIR = ASSETS / 'mnist'
+MNIST10K_MD5 = {
+    't10k-images-idx3-ubyte.gz': '9fb629c4189551a2d022fa330f9573f3',
+    't10k-labels-idx1-ubyte.gz': 'ec29112dd5afa0611ce80d1b7f02629c',
+}
 CLASS_NAMES = tuple(str(d) for d in range(10))
 
 # %% ../nbs/00_data.ipynb #8ee017d4
@@ -39,93 +43,149 @@ def md5sum(path) -> str:
     "The hex MD5 digest of the file at `path`."
     h = hashlib.md5()
     with open(path, 'rb') as f:
-        for chunk in iter(lambda: f.read(1 << 20), b''): h.update(chunk)
+        for chunk in iter(lambda: f.read(1 << 20), b''):
+            h.update(chunk)
     return h.hexdigest()
 
-def check_md5(path, expected:str):
+
+def check_md5(path, expected: str):
     "Raise `DataError` naming `path` unless its MD5 digest is `expected`."
     path = Path(path)
-    if not path.is_file(): raise NotFound(f"data file not found: {path}")
+    if not path.is_file():
+        raise NotFound(f"data file not found: {path}")
     got = md5sum(path)
     if got != expected:
-        raise DataError(f"{path}: MD5 checksum {got} does not match the expected {expected}; "
-                        "the file is truncated or altered (reinstall the package or restore the file)")
+        raise DataError(
+            f"{path}: MD5 checksum {got} does not match the expected {expected}; "
+            "the file is truncated or altered (reinstall the package or restore the file)"
+        )
 
 # %% ../nbs/00_data.ipynb #eafe88f6
 _IDX_TYPES = {0x08: np.uint8, 0x09: np.int8, 0x0B: '>i2', 0x0C: '>i4', 0x0D: '>f4', 0x0E: '>f8'}
-MAX_DATA_BYTES = 2 << 30 # the most uncompressed image data a loader accepts (2 GiB), checked from file headers before reading
+# the most uncompressed image data a loader accepts (2 GiB), checked in file headers before reading
+MAX_DATA_BYTES = 2 << 30
+
 
 def read_idx(path) -> np.ndarray:
-    "Read an IDX file (optionally gzipped) into a numpy array, checking its header (size, `MAX_DATA_BYTES`) before the data."
+    """Read an IDX file (optionally gzipped) into a numpy array, checking its header (size,
+    `MAX_DATA_BYTES`) before the data."""
     path = Path(path)
-    if not path.is_file(): raise NotFound(f"data file not found: {path}")
+    if not path.is_file():
+        raise NotFound(f"data file not found: {path}")
     opener = gzip.open if path.suffix == '.gz' else open
     try:
         with opener(path, 'rb') as f:
             magic = f.read(4)
             if len(magic) < 4 or magic[0] != 0 or magic[1] != 0 or magic[2] not in _IDX_TYPES:
-                raise DataError(f"{path}: not an IDX file (expected magic bytes 00 00 <type> <ndim>, got {magic.hex()})")
+                raise DataError(
+                    f"{path}: not an IDX file (expected magic bytes 00 00 <type> <ndim>, got "
+                    f"{magic.hex()})"
+                )
             dtype, ndim = np.dtype(_IDX_TYPES[magic[2]]), magic[3]
             dims = f.read(4 * ndim)
-            if len(dims) < 4 * ndim: raise DataError(f"{path}: IDX header truncated (expected {4 + 4 * ndim} bytes)")
-            shape = tuple(int.from_bytes(dims[4*i:4*i + 4], 'big') for i in range(ndim))
+            if len(dims) < 4 * ndim:
+                raise DataError(f"{path}: IDX header truncated (expected {4 + 4 * ndim} bytes)")
+            shape = tuple(int.from_bytes(dims[4 * i : 4 * i + 4], 'big') for i in range(ndim))
             size = math.prod(shape) * dtype.itemsize
             if size > MAX_DATA_BYTES:
-                raise DataError(f"{path}: IDX header announces shape {shape} ({size / 2**30:.1f} GiB), more than the {MAX_DATA_BYTES / 2**30:.0f} GiB accepted")
-            raw = f.read(size + 1)                                  # one byte more tells a too-long file
-    except (OSError, EOFError, zlib.error) as e: raise DataError(f"{path}: cannot be read as {'gzip' if opener is gzip.open else 'IDX'} ({e})") from e
+                raise DataError(
+                    f"{path}: IDX header announces shape {shape} ({size / 2**30:.1f} GiB), more "
+                    f"than the {MAX_DATA_BYTES / 2**30:.0f} GiB accepted"
+                )
+            raw = f.read(size + 1)  # one byte more tells a too-long file
+    except (OSError, EOFError, zlib.error) as e:
+        raise DataError(
+            f"{path}: cannot be read as {'gzip' if opener is gzip.open else 'IDX'} ({e})"
+        ) from e
     if len(raw) != size:
-        raise DataError(f"{path}: IDX header announces shape {shape} ({size} data bytes) but the file has {'more' if len(raw) > size else len(raw)}")
+        raise DataError(
+            f"{path}: IDX header announces shape {shape} ({size} data bytes) but the file has "
+            f"{'more' if len(raw) > size else len(raw)}"
+        )
     return np.frombuffer(raw, dtype).reshape(shape).astype(dtype.newbyteorder('='))
 
 # %% ../nbs/00_data.ipynb #3985ccfc
-def load_mnist10k(root=None # folder holding the two IDX gz files; default: the copy inside the package
-                 ) -> tuple: # (images uint8 [10000, 1, 28, 28], labels int64 [10000])
+def load_mnist10k(
+    root=None,  # folder holding the two IDX gz files; default: the copy inside the package
+) -> tuple:  # (images uint8 [10000, 1, 28, 28], labels int64 [10000])
     "The embedded MNIST-10k digits (the official MNIST test split), MD5-checked."
     root = Path(root) if root is not None else MNIST10K_DIR
-    for name, md5 in MNIST10K_MD5.items(): check_md5(root/name, md5)
-    images = read_idx(root/'t10k-images-idx3-ubyte.gz')
-    labels = read_idx(root/'t10k-labels-idx1-ubyte.gz')
+    for name, md5 in MNIST10K_MD5.items():
+        check_md5(root / name, md5)
+    images = read_idx(root / 't10k-images-idx3-ubyte.gz')
+    labels = read_idx(root / 't10k-labels-idx1-ubyte.gz')
     return torch.from_numpy(images.copy()).unsqueeze(1), torch.from_numpy(labels.astype(np.int64))
 
 # %% ../nbs/00_data.ipynb #e3d153a7
-def to_model_range(images:torch.Tensor) -> torch.Tensor:
+def to_model_range(images: torch.Tensor) -> torch.Tensor:
     "uint8 images (0…255) → float32 in [-1, 1]."
-    if images.dtype != torch.uint8: raise DataError('images', f"expected dtype uint8, got {images.dtype}")
+    if images.dtype != torch.uint8:
+        raise DataError('images', f"expected dtype uint8, got {images.dtype}")
     return images.float() / 127.5 - 1
 
-def to_uint8(images:torch.Tensor) -> torch.Tensor:
+
+def to_uint8(images: torch.Tensor) -> torch.Tensor:
     "Float images in [-1, 1] (values outside are clipped) → uint8 0…255."
-    if not images.is_floating_point(): raise DataError('images', f"expected a float tensor in [-1, 1], got {images.dtype}")
-    if not torch.isfinite(images).all(): raise DataError('images', "contain NaN or inf")
+    if not images.is_floating_point():
+        raise DataError('images', f"expected a float tensor in [-1, 1], got {images.dtype}")
+    if not torch.isfinite(images).all():
+        raise DataError('images', "contain NaN or inf")
     return ((images.clamp(-1, 1) + 1) * 127.5).round().to(torch.uint8)
 
 # %% ../nbs/00_data.ipynb #8b4a55d6
 class ImageDataset(Dataset):
-    "Labelled images stored as uint8 `[N, C, H, W]`; items are `(float image in [-1, 1], int64 label)`."
-    def __init__(self,
-                 images:torch.Tensor, # uint8 [N, C, H, W]
-                 labels:torch.Tensor, # int64 [N], each in 0 … len(class_names)-1
-                 class_names:tuple, # one name per class
-                 name:str='images'): # what the data is called in configs and messages
+    """Labelled images stored as uint8 `[N, C, H, W]`; items are `(float image in [-1, 1], int64
+    label)`."""
+
+    def __init__(
+        self,
+        images: torch.Tensor,  # uint8 [N, C, H, W]
+        labels: torch.Tensor,  # int64 [N], each in 0 … len(class_names)-1
+        class_names: tuple,  # one name per class
+        name: str = 'images',
+    ):  # what the data is called in configs and messages
         if not isinstance(images, torch.Tensor) or images.dtype != torch.uint8 or images.ndim != 4:
-            raise DataError(f"{name}: images must be a uint8 tensor [N, C, H, W], got "
-                            f"{getattr(images, 'dtype', type(images))} {tuple(getattr(images, 'shape', ()))}")
-        if images.shape[1] not in (1, 3): raise DataError(f"{name}: images must have 1 or 3 channels, got {images.shape[1]}")
+            raise DataError(
+                f"{name}: images must be a uint8 tensor [N, C, H, W], got "
+                f"{getattr(images, 'dtype', type(images))} {tuple(getattr(images, 'shape', ()))}"
+            )
+        if images.shape[1] not in (1, 3):
+            raise DataError(f"{name}: images must have 1 or 3 channels, got {images.shape[1]}")
         labels = torch.as_tensor(labels).long()
         if labels.shape != (len(images),):
-            raise DataError(f"{name}: labels must have shape [{len(images)}], got {tuple(labels.shape)}")
+            raise DataError(
+                f"{name}: labels must have shape [{len(images)}], got {tuple(labels.shape)}"
+            )
         if len(labels) and (labels.min() < 0 or labels.max() >= len(class_names)):
-            raise DataError(f"{name}: labels must lie in 0 … {len(class_names)-1}, got {labels.min().item()} … {labels.max().item()}")
-        self.images, self.labels, self.class_names, self.name = images, labels, tuple(class_names), name
+            raise DataError(
+                f"{name}: labels must lie in 0 … {len(class_names) - 1}, got {labels.min().item()} "
+                f"… {labels.max().item()}"
+            )
+        self.images, self.labels, self.class_names, self.name = (
+            images,
+            labels,
+            tuple(class_names),
+            name,
+        )
 
-    def __len__(self): return len(self.images)
-    def __getitem__(self, i): return to_model_range(self.images[i]), self.labels[i]
+    def __len__(self):
+        return len(self.images)
+
+    def __getitem__(self, i):
+        return to_model_range(self.images[i]), self.labels[i]
+
     @property
-    def image_shape(self): return tuple(self.images.shape[1:])
+    def image_shape(self):
+        return tuple(self.images.shape[1:])
+
     @property
-    def n_classes(self): return len(self.class_names)
-    def __repr__(self): return f"ImageDataset({self.name!r}, {len(self)} images of {self.image_shape}, {self.n_classes} classes)"
+    def n_classes(self):
+        return len(self.class_names)
+
+    def __repr__(self):
+        shape, n = self.image_shape, self.n_classes
+        return f"ImageDataset({self.name!r}, {len(self)} images of {shape}, {n} classes)"
+
 
 def mnist10k() -> ImageDataset:
     "The embedded MNIST-10k digits as an `ImageDataset`."
@@ -135,268 +195,481 @@ def mnist10k() -> ImageDataset:
 def _as_uint8_hwc(images):
     "A batch `[N, C, H, W]` (uint8, or float in [-1, 1]) as a uint8 numpy array `[N, H, W, C]`."
     images = torch.as_tensor(images).detach().cpu()
-    if images.ndim == 3: images = images.unsqueeze(1)
+    if images.ndim == 3:
+        images = images.unsqueeze(1)
     if images.ndim != 4 or images.shape[1] not in (1, 3):
-        raise DataError('images', f"expected [N, C, H, W] with 1 or 3 channels, got {tuple(images.shape)}")
-    if images.dtype != torch.uint8: images = to_uint8(images.float())
+        raise DataError(
+            'images', f"expected [N, C, H, W] with 1 or 3 channels, got {tuple(images.shape)}"
+        )
+    if images.dtype != torch.uint8:
+        images = to_uint8(images.float())
     return images.permute(0, 2, 3, 1).numpy()
 
-def image_grid(images, nrow:int=None, pad:int=1) -> np.ndarray:
-    "Tile a batch `[N, C, H, W]` into one uint8 array `[rows*(H+pad), nrow*(W+pad), C]`, `nrow` images per row."
+
+def image_grid(images, nrow: int = None, pad: int = 1) -> np.ndarray:
+    """Tile a batch `[N, C, H, W]` into one uint8 array `[rows*(H+pad), nrow*(W+pad), C]`, `nrow`
+    images per row."""
     imgs = _as_uint8_hwc(images)
     n, h, w, c = imgs.shape
     nrow = nrow or int(np.ceil(np.sqrt(n)))
     rows = int(np.ceil(n / nrow))
-    grid = np.full((rows*(h+pad)+pad, nrow*(w+pad)+pad, c), 255, np.uint8)
+    grid = np.full((rows * (h + pad) + pad, nrow * (w + pad) + pad, c), 255, np.uint8)
     for i, im in enumerate(imgs):
         r, k = divmod(i, nrow)
-        grid[pad+r*(h+pad):pad+r*(h+pad)+h, pad+k*(w+pad):pad+k*(w+pad)+w] = im
+        grid[
+            pad + r * (h + pad) : pad + r * (h + pad) + h,
+            pad + k * (w + pad) : pad + k * (w + pad) + w,
+        ] = im
     return grid
 
-def show_images(images, # uint8 [N, C, H, W], or float in [-1, 1]
-                labels=None, # optional int labels [N], drawn as titles
-                nrow:int=None, # images per row (default: a square grid)
-                class_names=CLASS_NAMES, # names for the labels
-                title:str=None, # a title over the grid
-                scale:float=1.0, # figure size per image, in inches
-                ax=None): # draw into this matplotlib axis (only without labels)
+
+def show_images(
+    images,  # uint8 [N, C, H, W], or float in [-1, 1]
+    labels=None,  # optional int labels [N], drawn as titles
+    nrow: int = None,  # images per row (default: a square grid)
+    class_names=CLASS_NAMES,  # names for the labels
+    title: str = None,  # a title over the grid
+    scale: float = 1.0,  # figure size per image, in inches
+    ax=None,
+):  # draw into this matplotlib axis (only without labels)
     "Draw a batch of images as a grid with matplotlib; returns the figure."
     imgs = _as_uint8_hwc(images)
     n = len(imgs)
     nrow = nrow or int(np.ceil(np.sqrt(n)))
     rows = int(np.ceil(n / nrow))
     import matplotlib.pyplot as plt
+
     cmap = 'gray' if imgs.shape[-1] == 1 else None
     if labels is None:
-        if ax is None: fig, ax = plt.subplots(figsize=(scale*nrow*0.6+0.5, scale*rows*0.6+0.5))
-        else: fig = ax.figure
+        if ax is None:
+            fig, ax = plt.subplots(figsize=(scale * nrow * 0.6 + 0.5, scale * rows * 0.6 + 0.5))
+        else:
+            fig = ax.figure
         g = image_grid(images, nrow)
-        ax.imshow(g[..., 0] if cmap else g, cmap=cmap, vmin=0, vmax=255); ax.axis('off')
-        if title: ax.set_title(title)
+        ax.imshow(g[..., 0] if cmap else g, cmap=cmap, vmin=0, vmax=255)
+        ax.axis('off')
+        if title:
+            ax.set_title(title)
         return fig
     labels = torch.as_tensor(labels).tolist()
-    fig, axs = plt.subplots(rows, nrow, figsize=(scale*nrow*0.9, scale*rows*1.05), squeeze=False)
+    fig, axs = plt.subplots(
+        rows, nrow, figsize=(scale * nrow * 0.9, scale * rows * 1.05), squeeze=False
+    )
     for i, a in enumerate(axs.flat):
         a.axis('off')
-        if i >= n: continue
+        if i >= n:
+            continue
         a.imshow(imgs[i][..., 0] if cmap else imgs[i], cmap=cmap, vmin=0, vmax=255)
         lab = labels[i]
         a.set_title(class_names[lab] if 0 <= lab < len(class_names) else str(lab), fontsize=8)
-    if title: fig.suptitle(title)
+    if title:
+        fig.suptitle(title)
     fig.tight_layout()
     return fig
 
 # %% ../nbs/00_data.ipynb #bbdbf4bf
 @contextmanager
 def atomic_path(path):
-    "A hidden temporary path beside `path`; on success it replaces `path` in one rename, on any error it is removed."
+    """A hidden temporary path beside `path`; on success it replaces `path` in one rename, on any
+    error it is removed."""
     path = Path(path)
-    if not path.name or path.name in ('.', '..'): raise ArgError('path', f"expected a file name, got {str(path)!r}")
+    if not path.name or path.name in ('.', '..'):
+        raise ArgError('path', f"expected a file name, got {str(path)!r}")
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
     try:
         yield tmp
-        with open(tmp, 'rb+') as f: os.fsync(f.fileno())
+        with open(tmp, 'rb+') as f:
+            os.fsync(f.fileno())
         os.replace(tmp, path)
     finally:
-        if tmp.exists(): tmp.unlink()
+        if tmp.exists():
+            tmp.unlink()
+
 
 def _grid_image(images, nrow, scale):
     from PIL import Image
+
     g = image_grid(images, nrow)
     im = Image.fromarray(g[..., 0] if g.shape[-1] == 1 else g)
     return im.resize((im.width * scale, im.height * scale), Image.NEAREST)
 
-def save_png(images, # a batch [N, C, H, W] (uint8, or float in [-1, 1])
-             path, nrow:int=None, # images per row
-             scale:int=2): # pixel magnification
+
+def save_png(
+    images,  # a batch [N, C, H, W] (uint8, or float in [-1, 1])
+    path,
+    nrow: int = None,  # images per row
+    scale: int = 2,
+):  # pixel magnification
     "Write a batch as one PNG grid, atomically."
-    with atomic_path(path) as tmp: _grid_image(images, nrow, scale).save(tmp, format='PNG')
+    with atomic_path(path) as tmp:
+        _grid_image(images, nrow, scale).save(tmp, format='PNG')
     return Path(path)
 
+
 def check_png_folder(folder) -> Path:
-    "`folder` as a `Path` if one PNG per image may be written there: new, or an empty folder (nothing of yours is overwritten)."
+    """`folder` as a `Path` if one PNG per image may be written there: new, or an empty folder
+    (nothing of yours is overwritten)."""
     folder = Path(folder)
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
-        raise ArgError('folder', f"{folder} is {'a file' if not folder.is_dir() else 'not empty'}; give a new or empty folder for one PNG per image")
+        raise ArgError(
+            'folder',
+            f"{folder} is {'a file' if not folder.is_dir() else 'not empty'}; give a new or empty "
+            "folder for one PNG per image",
+        )
     return folder
 
-def save_pngs(images, # a batch [N, C, H, W] (uint8, or float in [-1, 1])
-              folder) -> list: # a new or empty folder
-    "One PNG per image at its own size (`00000.png`, …), each written atomically: the layout FID tools read."
+
+def save_pngs(
+    images,  # a batch [N, C, H, W] (uint8, or float in [-1, 1])
+    folder,
+) -> list:  # a new or empty folder
+    """One PNG per image at its own size (`00000.png`, …), each written atomically: the layout FID
+    tools read."""
     from PIL import Image
+
     folder = check_png_folder(folder)
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
     for i, a in enumerate(_as_uint8_hwc(images)):
-        with atomic_path(folder/f'{i:05d}.png') as tmp: Image.fromarray(a[..., 0] if a.shape[-1] == 1 else a).save(tmp, format='PNG')
-        paths.append(folder/f'{i:05d}.png')
+        with atomic_path(folder / f'{i:05d}.png') as tmp:
+            Image.fromarray(a[..., 0] if a.shape[-1] == 1 else a).save(tmp, format='PNG')
+        paths.append(folder / f'{i:05d}.png')
     return paths
 
-def save_gif(frames:list, # image batches [N, C, H, W] (uint8 or float in [-1, 1]), one per frame
-             path, nrow:int=None, # images per row in each frame
-             scale:int=3, # pixel magnification
-             ms:int=80): # milliseconds per frame (the last frame is held 1.5 s)
+
+def save_gif(
+    frames: list,  # image batches [N, C, H, W] (uint8 or float in [-1, 1]), one per frame
+    path,
+    nrow: int = None,  # images per row in each frame
+    scale: int = 3,  # pixel magnification
+    ms: int = 80,
+):  # milliseconds per frame (the last frame is held 1.5 s)
     "Write a sequence of image batches as an animated GIF of grids, atomically."
     pics = [_grid_image(f, nrow, scale) for f in frames]
     with atomic_path(path) as tmp:
-        pics[0].save(tmp, format='GIF', save_all=True, append_images=pics[1:], duration=[ms] * (len(pics) - 1) + [1500], loop=0)
+        pics[0].save(
+            tmp,
+            format='GIF',
+            save_all=True,
+            append_images=pics[1:],
+            duration=[ms] * (len(pics) - 1) + [1500],
+            loop=0,
+        )
     return Path(path)
 
 # %% ../nbs/00_data.ipynb #070a3e4a
-FASHION_NAMES = ('T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot')
-CIFAR10_NAMES = ('airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck')
-TORCHVISION_SETS = {'mnist': ('MNIST', CLASS_NAMES), 'fashion-mnist': ('FashionMNIST', FASHION_NAMES), 'cifar10': ('CIFAR10', CIFAR10_NAMES)}
-CIFAR10_BINARY = 'https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz'   # the binary version: no pickles
+FASHION_NAMES = (
+    'T-shirt/top',
+    'Trouser',
+    'Pullover',
+    'Dress',
+    'Coat',
+    'Sandal',
+    'Shirt',
+    'Sneaker',
+    'Bag',
+    'Ankle boot',
+)
+CIFAR10_NAMES = (
+    'airplane',
+    'automobile',
+    'bird',
+    'cat',
+    'deer',
+    'dog',
+    'frog',
+    'horse',
+    'ship',
+    'truck',
+)
+TORCHVISION_SETS = {
+    'mnist': ('MNIST', CLASS_NAMES),
+    'fashion-mnist': ('FashionMNIST', FASHION_NAMES),
+    'cifar10': ('CIFAR10', CIFAR10_NAMES),
+}
+CIFAR10_BINARY = (
+    'https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz'  # the binary version: no pickles
+)
+
 
 def _read_mnist_raw(name, root, train):
     "Images and labels from torchvision's raw IDX files `ROOT/<Set>/raw/{train,t10k}-*-ubyte[.gz]`."
-    raw, split = Path(root)/TORCHVISION_SETS[name][0]/'raw', 'train' if train else 't10k'
-    found = [next((p for p in (raw/f'{split}-{kind}-ubyte', raw/f'{split}-{kind}-ubyte.gz') if p.is_file()), None)
-             for kind in ('images-idx3', 'labels-idx1')]
+    raw, split = Path(root) / TORCHVISION_SETS[name][0] / 'raw', 'train' if train else 't10k'
+    found = [
+        next(
+            (
+                p
+                for p in (raw / f'{split}-{kind}-ubyte', raw / f'{split}-{kind}-ubyte.gz')
+                if p.is_file()
+            ),
+            None,
+        )
+        for kind in ('images-idx3', 'labels-idx1')
+    ]
     if None in found:
-        legacy = ' (its old processed/*.pt files are pickles, which this course never loads)' if (raw.parent/'processed').is_dir() else ''
-        raise DataError(f"{name}: no raw IDX files {split}-images-idx3-ubyte[.gz] and {split}-labels-idx1-ubyte[.gz] in {raw}{legacy}; "
-                        "pass download=True when online")
+        legacy = (
+            ' (its old processed/*.pt files are pickles, which this course never loads)'
+            if (raw.parent / 'processed').is_dir()
+            else ''
+        )
+        raise DataError(
+            f"{name}: no raw IDX files {split}-images-idx3-ubyte[.gz] and "
+            f"{split}-labels-idx1-ubyte[.gz] in {raw}{legacy}; "
+            "pass download=True when online"
+        )
     images, labels = (read_idx(f) for f in found)
     if images.dtype != np.uint8 or labels.dtype.kind not in 'iu':
-        raise DataError(f"{name}: expected uint8 images and integer labels, got {images.dtype} in {found[0].name} and {labels.dtype} in {found[1].name}")
+        raise DataError(
+            f"{name}: expected uint8 images and integer labels, got {images.dtype} in "
+            f"{found[0].name} and {labels.dtype} in {found[1].name}"
+        )
     if images.ndim != 3 or labels.shape != (len(images),):
-        raise DataError(f"{name}: {found[0].name} and {found[1].name} do not fit together (shapes {images.shape}, {labels.shape})")
+        raise DataError(
+            f"{name}: {found[0].name} and {found[1].name} do not fit together (shapes "
+            f"{images.shape}, {labels.shape})"
+        )
     return torch.from_numpy(images.copy()).unsqueeze(1), torch.from_numpy(labels.astype(np.int64))
 
-def _read_cifar_bin(root, train):
-    "Images and labels from CIFAR-10's binary version: records of 1 label byte + 3×32×32 pixel bytes."
-    folder = Path(root)/'cifar-10-batches-bin'
-    names = [f'data_batch_{i}.bin' for i in range(1, 6)] if train else ['test_batch.bin']
-    missing = [n for n in names if not (folder/n).is_file()]
-    if missing:
-        pickles = ' (cifar-10-batches-py holds pickles, which this course never loads)' if (Path(root)/'cifar-10-batches-py').is_dir() else ''
-        raise DataError(f"cifar10: {', '.join(missing)} not found in {folder}{pickles}; unpack {CIFAR10_BINARY} there, or pass download=True when online")
-    sizes = {n: (folder/n).stat().st_size for n in names}
-    for n, size in sizes.items():
-        if size % 3073: raise DataError(f"cifar10: {folder/n} has {size} bytes, not a whole number of 3,073-byte records")
-    if sum(sizes.values()) > MAX_DATA_BYTES:
-        raise DataError(f"cifar10: {', '.join(names)} hold {sum(sizes.values()) / 2**30:.1f} GiB, more than the {MAX_DATA_BYTES / 2**30:.0f} GiB accepted")
-    r = np.concatenate([np.fromfile(folder/n, np.uint8).reshape(-1, 3073) for n in names])
-    return torch.from_numpy(r[:, 1:].reshape(-1, 3, 32, 32).copy()), torch.from_numpy(r[:, 0].astype(np.int64))
 
-def load_torchvision(name:str, # 'mnist', 'fashion-mnist' or 'cifar10'
-                     root, # the folder torchvision keeps the data set in
-                     train:bool=True, # the training split (else the test split)
-                     download:bool=False # fetch it if missing (needs the network)
-                    ) -> ImageDataset:
-    "A torchvision data set from a local `root` as an `ImageDataset`, read from its raw files (never its pickles)."
-    if not isinstance(name, str) or name not in TORCHVISION_SETS: raise DataError('name', f"unknown torchvision data set {name!r}; expected one of {', '.join(TORCHVISION_SETS)}")
-    if not isinstance(root, (str, os.PathLike)): raise ArgTypeError('root', f"expected a folder name, got {type(root).__name__}")
-    if not download and not Path(root).is_dir(): raise NotFound(f"{name}: data folder not found: {root}")
+def _read_cifar_bin(root, train):
+    """Images and labels from CIFAR-10's binary version: records of 1 label byte + 3×32×32 pixel
+    bytes."""
+    folder = Path(root) / 'cifar-10-batches-bin'
+    names = [f'data_batch_{i}.bin' for i in range(1, 6)] if train else ['test_batch.bin']
+    missing = [n for n in names if not (folder / n).is_file()]
+    if missing:
+        pickles = (
+            ' (cifar-10-batches-py holds pickles, which this course never loads)'
+            if (Path(root) / 'cifar-10-batches-py').is_dir()
+            else ''
+        )
+        raise DataError(
+            f"cifar10: {', '.join(missing)} not found in {folder}{pickles}; unpack "
+            f"{CIFAR10_BINARY} there, or pass download=True when online"
+        )
+    sizes = {n: (folder / n).stat().st_size for n in names}
+    for n, size in sizes.items():
+        if size % 3073:
+            raise DataError(
+                f"cifar10: {folder / n} has {size} bytes, not a whole number of 3,073-byte records"
+            )
+    if sum(sizes.values()) > MAX_DATA_BYTES:
+        raise DataError(
+            f"cifar10: {', '.join(names)} hold {sum(sizes.values()) / 2**30:.1f} GiB, more than "
+            f"the {MAX_DATA_BYTES / 2**30:.0f} GiB accepted"
+        )
+    r = np.concatenate([np.fromfile(folder / n, np.uint8).reshape(-1, 3073) for n in names])
+    return torch.from_numpy(r[:, 1:].reshape(-1, 3, 32, 32).copy()), torch.from_numpy(
+        r[:, 0].astype(np.int64)
+    )
+
+
+def load_torchvision(
+    name: str,  # 'mnist', 'fashion-mnist' or 'cifar10'
+    root,  # the folder torchvision keeps the data set in
+    train: bool = True,  # the training split (else the test split)
+    download: bool = False,  # fetch it if missing (needs the network)
+) -> ImageDataset:
+    """A torchvision data set from a local `root` as an `ImageDataset`, read from its raw files
+    (never its pickles)."""
+    if not isinstance(name, str) or name not in TORCHVISION_SETS:
+        raise DataError(
+            'name',
+            f"unknown torchvision data set {name!r}; expected one of {', '.join(TORCHVISION_SETS)}",
+        )
+    if not isinstance(root, (str, os.PathLike)):
+        raise ArgTypeError('root', f"expected a folder name, got {type(root).__name__}")
+    if not download and not Path(root).is_dir():
+        raise NotFound(f"{name}: data folder not found: {root}")
     if download:
         from torchvision import datasets
         from torchvision.datasets.utils import download_and_extract_archive
-        if name == 'cifar10': download_and_extract_archive(CIFAR10_BINARY, str(root))
-        else: getattr(datasets, TORCHVISION_SETS[name][0])(str(root), train=train, download=True)
-    images, labels = _read_cifar_bin(root, train) if name == 'cifar10' else _read_mnist_raw(name, root, train)
-    return ImageDataset(images, labels, TORCHVISION_SETS[name][1], name=name)
 
+        if name == 'cifar10':
+            download_and_extract_archive(CIFAR10_BINARY, str(root))
+        else:
+            getattr(datasets, TORCHVISION_SETS[name][0])(str(root), train=train, download=True)
+    images, labels = (
+        _read_cifar_bin(root, train) if name == 'cifar10' else _read_mnist_raw(name, root, train)
+    )
+    return ImageDataset(images, labels, TORCHVISION_SETS[name][1], name=name)
 
 # %% ../nbs/00_data.ipynb #077d112f
 SPRITE_NAMES = ('hero', 'non-hero', 'food', 'spell', 'side-facing')
 SPRITE_FILES = ('sprites_1788_16x16.npy', 'sprite_labels_nc_1788_16x16.npy')
 
-MAX_IMAGE_SIDE = 1024 # the largest image side `load_image_folder` accepts, checked from each file's header
+MAX_IMAGE_SIDE = (
+    1024  # the largest image side `load_image_folder` accepts, checked from each file's header
+)
 
-def check_npy_header(f, # a binary file (or zip member) positioned at the start of a .npy array
-                     where) -> tuple: # what to name in errors
-    "`(shape, dtype)` from a .npy header, refusing pickles and arrays over `MAX_DATA_BYTES` before any data is read."
+
+def check_npy_header(
+    f,  # a binary file (or zip member) positioned at the start of a .npy array
+    where,
+) -> tuple:  # what to name in errors
+    """`(shape, dtype)` from a .npy header, refusing pickles and arrays over `MAX_DATA_BYTES` before
+    any data is read."""
     try:
         version = np.lib.format.read_magic(f)
-        read = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+        read = (
+            np.lib.format.read_array_header_1_0
+            if version == (1, 0)
+            else np.lib.format.read_array_header_2_0
+        )
         shape, _, dtype = read(f, max_header_size=10_000)
-    except (ValueError, OSError, EOFError, SyntaxError) as e: raise DataError(f"{where}: not a plain numpy array file ({e})") from e
-    if dtype.hasobject: raise DataError(f"{where}: not a plain numpy array file: it holds Python objects (a pickle), which are never loaded")
+    except (ValueError, OSError, EOFError, SyntaxError) as e:
+        raise DataError(f"{where}: not a plain numpy array file ({e})") from e
+    if dtype.hasobject:
+        raise DataError(
+            f"{where}: not a plain numpy array file: it holds Python objects (a pickle), which are "
+            "never loaded"
+        )
     if math.prod(shape) * dtype.itemsize > MAX_DATA_BYTES:
-        raise DataError(f"{where}: an array of shape {shape} ({math.prod(shape) * dtype.itemsize / 2**30:.1f} GiB) is larger than the {MAX_DATA_BYTES / 2**30:.0f} GiB accepted")
+        raise DataError(
+            f"{where}: an array of shape {shape} ({math.prod(shape) * dtype.itemsize / 2**30:.1f} "
+            f"GiB) is larger than the {MAX_DATA_BYTES / 2**30:.0f} GiB accepted"
+        )
     return shape, dtype
+
 
 def _load_npy(path):
     "A plain .npy array, its header (dtype, shape, size) checked before any data is read."
     path = Path(path)
-    if not path.is_file(): raise NotFound(f"data file not found: {path}")
+    if not path.is_file():
+        raise NotFound(f"data file not found: {path}")
     try:
-        with open(path, 'rb') as f: check_npy_header(f, path)
+        with open(path, 'rb') as f:
+            check_npy_header(f, path)
         return np.load(path, allow_pickle=False)
-    except (ValueError, OSError, EOFError) as e: raise DataError(f"{path}: not a plain numpy array file ({e})") from e
+    except (ValueError, OSError, EOFError) as e:
+        raise DataError(f"{path}: not a plain numpy array file ({e})") from e
+
 
 def load_sprites(folder) -> ImageDataset:
-    "The DeepLearning.AI 16×16 sprites pair from `folder`; labels are the index of each one-hot row."
-    imgs, labs = (_load_npy(Path(folder)/f) for f in SPRITE_FILES)
+    """The DeepLearning.AI 16×16 sprites pair from `folder`; labels are the index of each one-hot
+    row."""
+    imgs, labs = (_load_npy(Path(folder) / f) for f in SPRITE_FILES)
     if imgs.dtype != np.uint8 or imgs.ndim != 4 or imgs.shape[-1] != 3:
-        raise DataError(f"{Path(folder)/SPRITE_FILES[0]}: expected uint8 [N, H, W, 3], got {imgs.dtype} {imgs.shape}")
+        raise DataError(
+            f"{Path(folder) / SPRITE_FILES[0]}: expected uint8 [N, H, W, 3], got {imgs.dtype} "
+            f"{imgs.shape}"
+        )
     if labs.dtype.kind not in 'biuf' or (labs.dtype.kind == 'f' and not np.isfinite(labs).all()):
-        raise DataError(f"{Path(folder)/SPRITE_FILES[1]}: expected finite numeric one-hot labels, got {labs.dtype}{' with NaN or inf' if labs.dtype.kind == 'f' else ''}")
+        raise DataError(
+            f"{Path(folder) / SPRITE_FILES[1]}: expected finite numeric one-hot labels, got "
+            f"{labs.dtype}{' with NaN or inf' if labs.dtype.kind == 'f' else ''}"
+        )
     if labs.shape != (len(imgs), len(SPRITE_NAMES)):
-        raise DataError(f"{Path(folder)/SPRITE_FILES[1]}: expected labels [{len(imgs)}, {len(SPRITE_NAMES)}], got {labs.shape}")
+        raise DataError(
+            f"{Path(folder) / SPRITE_FILES[1]}: expected labels [{len(imgs)}, "
+            f"{len(SPRITE_NAMES)}], got {labs.shape}"
+        )
     images = torch.from_numpy(imgs).permute(0, 3, 1, 2).contiguous()
     return ImageDataset(images, torch.from_numpy(labs.argmax(1)), SPRITE_NAMES, name='sprites')
 
 # %% ../nbs/00_data.ipynb #a67a5f66
 IMAGE_SUFFIXES = ('.png', '.jpg', '.jpeg', '.bmp', '.gif', '.webp')
 
-def load_image_folder(folder, # one sub-folder per class, or a flat folder of images
-                      image_size:int=None, # resize every image to this square size
-                      channels:int=None # 1 (grey) or 3 (RGB); default: that of the first image
-                     ) -> ImageDataset:
+
+def load_image_folder(
+    folder,  # one sub-folder per class, or a flat folder of images
+    image_size: int = None,  # resize every image to this square size
+    channels: int = None,  # 1 (grey) or 3 (RGB); default: that of the first image
+) -> ImageDataset:
     "Every image under `folder` as an `ImageDataset` (sub-folders are classes)."
     from PIL import Image, UnidentifiedImageError
+
     folder = Path(folder)
-    if not folder.is_dir(): raise NotFound(f"image folder not found: {folder}")
+    if not folder.is_dir():
+        raise NotFound(f"image folder not found: {folder}")
     is_img = lambda p: p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES
-    subdirs = sorted(p for p in folder.iterdir() if p.is_dir() and any(is_img(q) for q in p.iterdir()))
-    groups = [(p.name, sorted(filter(is_img, p.iterdir()))) for p in subdirs] or [(folder.name, sorted(filter(is_img, folder.iterdir())))]
+    subdirs = sorted(
+        p for p in folder.iterdir() if p.is_dir() and any(is_img(q) for q in p.iterdir())
+    )
+    groups = [(p.name, sorted(filter(is_img, p.iterdir()))) for p in subdirs] or [
+        (folder.name, sorted(filter(is_img, folder.iterdir())))
+    ]
     files = [(f, k) for k, (_, fs) in enumerate(groups) for f in fs]
-    if not files: raise DataError(f"{folder}: no images found (looked for {', '.join(IMAGE_SUFFIXES)})")
+    if not files:
+        raise DataError(f"{folder}: no images found (looked for {', '.join(IMAGE_SUFFIXES)})")
     arrays = []
     for f, _ in files:
         try:
-            with warnings.catch_warnings():                      # the size is checked below, from the header
+            with warnings.catch_warnings():  # the size is checked below, from the header
                 warnings.simplefilter('ignore', Image.DecompressionBombWarning)
-                im = Image.open(f)                               # reads the header only
+                im = Image.open(f)  # reads the header only
             if max(im.size) > MAX_IMAGE_SIDE:
                 im.close()
-                raise DataError(f"{f}: {im.size[0]}×{im.size[1]} pixels; images up to {MAX_IMAGE_SIDE} pixels a side are accepted (shrink them first)")
+                raise DataError(
+                    f"{f}: {im.size[0]}×{im.size[1]} pixels; images up to {MAX_IMAGE_SIDE} pixels "
+                    "a side are accepted (shrink them first)"
+                )
             im.load()
-        except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as e: raise DataError(f"{f}: not a readable image ({e})") from e
-        if channels is None: channels = 1 if im.mode in ('L', '1', 'I;16', 'I') else 3
-        if channels not in (1, 3): raise DataError('channels', f"expected 1 or 3, got {channels}")
+        except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as e:
+            raise DataError(f"{f}: not a readable image ({e})") from e
+        if channels is None:
+            channels = 1 if im.mode in ('L', '1', 'I;16', 'I') else 3
+        if channels not in (1, 3):
+            raise DataError('channels', f"expected 1 or 3, got {channels}")
         im = im.convert('L' if channels == 1 else 'RGB')
-        if image_size: im = im.resize((image_size, image_size), Image.BICUBIC)
+        if image_size:
+            im = im.resize((image_size, image_size), Image.BICUBIC)
         a = np.asarray(im, np.uint8).reshape(im.size[1], im.size[0], channels)
         if arrays and a.shape != arrays[0].shape:
-            raise DataError(f"{f}: size {a.shape[1]}×{a.shape[0]} differs from the first image's "
-                            f"{arrays[0].shape[1]}×{arrays[0].shape[0]}; pass image_size to resize")
+            raise DataError(
+                f"{f}: size {a.shape[1]}×{a.shape[0]} differs from the first image's "
+                f"{arrays[0].shape[1]}×{arrays[0].shape[0]}; pass image_size to resize"
+            )
         arrays.append(a)
         if a.nbytes * len(files) > MAX_DATA_BYTES:
-            raise DataError(f"{folder}: {len(files)} images of {a.shape[1]}×{a.shape[0]} would take {a.nbytes * len(files) / 2**30:.1f} GiB; at most {MAX_DATA_BYTES / 2**30:.0f} GiB are accepted (pass a smaller image_size)")
+            raise DataError(
+                f"{folder}: {len(files)} images of {a.shape[1]}×{a.shape[0]} would take "
+                f"{a.nbytes * len(files) / 2**30:.1f} GiB; at most {MAX_DATA_BYTES / 2**30:.0f} "
+                "GiB are accepted (pass a smaller image_size)"
+            )
     images = torch.from_numpy(np.stack(arrays)).permute(0, 3, 1, 2).contiguous()
-    return ImageDataset(images, torch.tensor([k for _, k in files]), [n for n, _ in groups], name=f'folder:{folder}')
+    return ImageDataset(
+        images, torch.tensor([k for _, k in files]), [n for n, _ in groups], name=f'folder:{folder}'
+    )
 
 # %% ../nbs/00_data.ipynb #130f4c3b
-DATA_SPECS = ('mnist10k', 'mnist:ROOT', 'fashion-mnist:ROOT', 'cifar10:ROOT', 'sprites:DIR', 'folder:DIR')
+DATA_SPECS = (
+    'mnist10k',
+    'mnist:ROOT',
+    'fashion-mnist:ROOT',
+    'cifar10:ROOT',
+    'sprites:DIR',
+    'folder:DIR',
+)
 
-def load_dataset(spec:str='mnist10k') -> ImageDataset:
-    "The data set named by `spec`, one of `DATA_SPECS` (kept as `ds.spec`, so a run can be resumed on it)."
+
+def load_dataset(spec: str = 'mnist10k') -> ImageDataset:
+    """The data set named by `spec`, one of `DATA_SPECS` (kept as `ds.spec`, so a run can be resumed
+    on it)."""
     kind, _, where = str(spec).partition(':')
-    loaders = {'mnist': lambda: load_torchvision(kind, where), 'fashion-mnist': lambda: load_torchvision(kind, where),
-               'cifar10': lambda: load_torchvision(kind, where), 'sprites': lambda: load_sprites(where),
-               'folder': lambda: load_image_folder(os.path.abspath(where))}
-    if kind == 'mnist10k' and not where: ds = mnist10k()
-    elif where and kind in loaders: ds = loaders[kind]()
-    else: raise DataError('data', f"unknown data spec {spec!r}; expected one of {', '.join(DATA_SPECS)}")
+    loaders = {
+        'mnist': lambda: load_torchvision(kind, where),
+        'fashion-mnist': lambda: load_torchvision(kind, where),
+        'cifar10': lambda: load_torchvision(kind, where),
+        'sprites': lambda: load_sprites(where),
+        'folder': lambda: load_image_folder(os.path.abspath(where)),
+    }
+    if kind == 'mnist10k' and not where:
+        ds = mnist10k()
+    elif where and kind in loaders:
+        ds = loaders[kind]()
+    else:
+        raise DataError(
+            'data', f"unknown data spec {spec!r}; expected one of {', '.join(DATA_SPECS)}"
+        )
     ds.spec = spec if kind != 'folder' else f"folder:{os.path.abspath(where)}"
     return ds
 
-def data_fingerprint(ds:ImageDataset) -> str:
-    "A hash of a data set's images, labels and class names: `--resume` compares it to tell the same data."
+
+def data_fingerprint(ds: ImageDataset) -> str:
+    """A hash of a data set's images, labels and class names: `--resume` compares it to tell the
+    same data."""
     h = hashlib.sha256()
     h.update(np.ascontiguousarray(ds.images.numpy()).tobytes())
     h.update(ds.labels.numpy().astype(np.int64).tobytes())

@@ -9,20 +9,26 @@ __all__ = ['CourseError', 'ArgError', 'ArgTypeError', 'NotFound', 'CheckpointErr
 
 # %% ../nbs/00a_errors.ipynb #4d806154
 class CourseError(Exception):
-    "A user error of the library: `arg` names the argument, file or field at fault; the message says what was expected."
-    def __init__(self, *args): # `(msg)` or `(arg, msg)`
+    """A user error of the library: `arg` names the argument, file or field at fault; the message
+    says what was expected."""
+
+    def __init__(self, *args):  # `(msg)` or `(arg, msg)`
         arg, msg = args if len(args) == 2 else (None, *args)
         super().__init__(f"{arg}: {msg}" if arg else msg)
         self.arg, self.msg = arg, msg
 
+
 class ArgError(CourseError, ValueError):
     "An argument has a value the function cannot use."
+
 
 class ArgTypeError(CourseError, TypeError):
     "An argument has the wrong type."
 
+
 class NotFound(CourseError, FileNotFoundError):
     "A file or folder the caller named does not exist (a `FileNotFoundError`)."
+
 
 class CheckpointError(CourseError, ValueError):
     "A checkpoint is missing, incomplete, corrupt, or does not match its config."

@@ -12,39 +12,63 @@ import json, os
 from pathlib import Path
 from .errors import CheckpointError
 
-MAX_JSON_BYTES = 4 << 20 # config.json / trainer.json larger than this are refused before parsing
+MAX_JSON_BYTES = 4 << 20  # config.json / trainer.json larger than this are refused before parsing
 MAX_JSON_DEPTH = 8
 
-def json_depth(text:str) -> int:
+
+def json_depth(text: str) -> int:
     "The deepest nesting of `[` and `{` in JSON `text`, not counting brackets inside strings."
-    depth = deepest = 0; in_string = escaped = False
+    depth = deepest = 0
+    in_string = escaped = False
     for ch in text:
         if in_string:
-            if escaped: escaped = False
-            elif ch == '\\': escaped = True
-            elif ch == '"': in_string = False
-        elif ch == '"': in_string = True
-        elif ch in '[{': depth += 1; deepest = max(deepest, depth)
-        elif ch in ']}': depth -= 1
+            if escaped:
+                escaped = False
+            elif ch == '\\':
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch in '[{':
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch in ']}':
+            depth -= 1
     return deepest
 
-def read_json(f:Path) -> dict:
-    "A JSON object from the regular file `f`, read at most `MAX_JSON_BYTES` and refused if nested too deep."
+
+def read_json(f: Path) -> dict:
+    """A JSON object from the regular file `f`, read at most `MAX_JSON_BYTES` and refused if nested
+    too deep."""
     f = Path(f)
-    if not f.is_file(): raise CheckpointError(f"{f}: missing (or not a regular file)")
+    if not f.is_file():
+        raise CheckpointError(f"{f}: missing (or not a regular file)")
     try:
-        with open(f, 'rb') as h: data = h.read(MAX_JSON_BYTES + 1)      # never more, whatever the file claims
-    except OSError as e: raise CheckpointError(f"{f}: cannot be read ({e.strerror})") from e
+        with open(f, 'rb') as h:
+            data = h.read(MAX_JSON_BYTES + 1)  # never more, whatever the file claims
+    except OSError as e:
+        raise CheckpointError(f"{f}: cannot be read ({e.strerror})") from e
     if len(data) > MAX_JSON_BYTES:
-        raise CheckpointError(f"{f}: more than the {MAX_JSON_BYTES:,} bytes a checkpoint file may have")
+        raise CheckpointError(
+            f"{f}: more than the {MAX_JSON_BYTES:,} bytes a checkpoint file may have"
+        )
     text = data.decode('utf-8', errors='replace')
     depth = json_depth(text)
-    if depth > MAX_JSON_DEPTH: raise CheckpointError(f"{f}: nested {depth} levels deep; at most {MAX_JSON_DEPTH}")
-    try: obj = json.loads(text)
-    except ValueError as e: raise CheckpointError(f"{f}: not valid JSON ({e})") from e
-    if not isinstance(obj, dict): raise CheckpointError(f"{f}: expected a JSON object")
+    if depth > MAX_JSON_DEPTH:
+        raise CheckpointError(f"{f}: nested {depth} levels deep; at most {MAX_JSON_DEPTH}")
+    try:
+        obj = json.loads(text)
+    except ValueError as e:
+        raise CheckpointError(f"{f}: not valid JSON ({e})") from e
+    if not isinstance(obj, dict):
+        raise CheckpointError(f"{f}: expected a JSON object")
     return obj
+
 
 def write_json(path, obj):
     "Write `obj` as JSON to `path` and flush it to disk."
-    with open(path, 'w') as f: json.dump(obj, f, indent=2); f.flush(); os.fsync(f.fileno())
+    with open(path, 'w') as f:
+        json.dump(obj, f, indent=2)
+        f.flush()
+        os.fsync(f.fileno())

@@ -23,68 +23,106 @@ from .data import ASSETS, DataError, check_npy_header, load_mnist10k, to_model_r
 # %% ../nbs/06_evaluation.ipynb #4f6e2798
 class DigitClassifier(nn.Module):
     "A small CNN for 1×28×28 digits; `features` gives its 128-d penultimate activations."
-    def __init__(self, n_classes:int=10, width:int=32, n_features:int=128):
+
+    def __init__(self, n_classes: int = 10, width: int = 32, n_features: int = 128):
         super().__init__()
         self.body = nn.Sequential(
-            nn.Conv2d(1, width, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
-            nn.Conv2d(width, 2 * width, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
-            nn.Conv2d(2 * width, 2 * width, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
-            nn.Flatten(), nn.Linear(2 * width * 9, n_features), nn.ReLU())
+            nn.Conv2d(1, width, 3, padding=1),
+            nn.ReLU(),
+            nn.MaxPool2d(2),
+            nn.Conv2d(width, 2 * width, 3, padding=1),
+            nn.ReLU(),
+            nn.MaxPool2d(2),
+            nn.Conv2d(2 * width, 2 * width, 3, padding=1),
+            nn.ReLU(),
+            nn.MaxPool2d(2),
+            nn.Flatten(),
+            nn.Linear(2 * width * 9, n_features),
+            nn.ReLU(),
+        )
         self.head = nn.Linear(n_features, n_classes)
-    def features(self, x): return self.body(x)
-    def forward(self, x): return self.head(self.body(x))
+
+    def features(self, x):
+        return self.body(x)
+
+    def forward(self, x):
+        return self.head(self.body(x))
 
     @torch.inference_mode()
-    def predict(self, images, batch_size:int=1000) -> torch.Tensor:
+    def predict(self, images, batch_size: int = 1000) -> torch.Tensor:
         "Predicted class of each image (uint8, or float in [-1, 1])."
         return torch.cat([self(b).argmax(1) for b in _batches(self, images, batch_size)])
 
     @torch.inference_mode()
-    def embed(self, images, batch_size:int=1000) -> torch.Tensor:
+    def embed(self, images, batch_size: int = 1000) -> torch.Tensor:
         "Penultimate features `[N, 128]` of each image, in float64."
         return torch.cat([self.features(b).double() for b in _batches(self, images, batch_size)])
 
+
 def as_digits(images) -> torch.Tensor:
     "Check and convert images to float `[N, 1, 28, 28]` in [-1, 1] (uint8 or float input)."
-    try: images = torch.as_tensor(images)
-    except (ValueError, TypeError, RuntimeError) as e: raise DataError('images', f"expected a tensor [N, 1, 28, 28] ({e})") from e
-    if images.is_meta: raise DataError('images', "are on the meta device (no data)")
+    try:
+        images = torch.as_tensor(images)
+    except (ValueError, TypeError, RuntimeError) as e:
+        raise DataError('images', f"expected a tensor [N, 1, 28, 28] ({e})") from e
+    if images.is_meta:
+        raise DataError('images', "are on the meta device (no data)")
     if images.ndim != 4 or tuple(images.shape[1:]) != (1, 28, 28):
-        raise DataError('images', f"the metrics take 1×28×28 digits [N, 1, 28, 28], got shape {tuple(images.shape)}")
-    if len(images) == 0: raise DataError('images', "got no images to measure")
-    if images.dtype == torch.uint8: return to_model_range(images)
-    if not images.is_floating_point(): raise DataError('images', f"expected uint8 or float in [-1, 1], got {images.dtype}")
-    if not torch.isfinite(images).all(): raise DataError('images', "contain NaN or inf")
+        raise DataError(
+            'images',
+            f"the metrics take 1×28×28 digits [N, 1, 28, 28], got shape {tuple(images.shape)}",
+        )
+    if len(images) == 0:
+        raise DataError('images', "got no images to measure")
+    if images.dtype == torch.uint8:
+        return to_model_range(images)
+    if not images.is_floating_point():
+        raise DataError('images', f"expected uint8 or float in [-1, 1], got {images.dtype}")
+    if not torch.isfinite(images).all():
+        raise DataError('images', "contain NaN or inf")
     if images.min() < -1.001 or images.max() > 1.001:
-        raise DataError('images', f"float images must lie in [-1, 1], got {images.min().item():.3g} … {images.max().item():.3g}")
+        raise DataError(
+            'images',
+            f"float images must lie in [-1, 1], got {images.min().item():.3g} … "
+            f"{images.max().item():.3g}",
+        )
     return images.float()
+
 
 def _batches(model, images, batch_size):
     images = as_digits(images)
     device = next(model.parameters()).device
-    for i in range(0, len(images), batch_size): yield images[i:i + batch_size].to(device)
+    for i in range(0, len(images), batch_size):
+        yield images[i : i + batch_size].to(device)
 
 # %% ../nbs/06_evaluation.ipynb #52b5ea8c
-CLASSIFIER_DIR = ASSETS/'classifier'
+CLASSIFIER_DIR = ASSETS / 'classifier'
 
-def classifier_split(seed:int=0, n_holdout:int=2000):
+
+def classifier_split(seed: int = 0, n_holdout: int = 2000):
     "Indices (train, held-out) of the classifier's split of MNIST-10k."
     perm = torch.randperm(10000, generator=torch.Generator().manual_seed(seed))
     return perm[n_holdout:], perm[:n_holdout]
+
 
 def _shift(x, g, max_shift=2):
     "Random translations by up to `max_shift` pixels (zero padded with -1, the background)."
     n = len(x)
     pad = F.pad(x, [max_shift] * 4, value=-1.0)
-    dx, dy = (torch.randint(0, 2 * max_shift + 1, (2, n), generator=g))
-    return torch.stack([pad[i, :, dy[i]:dy[i] + 28, dx[i]:dx[i] + 28] for i in range(n)])
+    dx, dy = torch.randint(0, 2 * max_shift + 1, (2, n), generator=g)
+    return torch.stack([pad[i, :, dy[i] : dy[i] + 28, dx[i] : dx[i] + 28] for i in range(n)])
 
-def train_classifier(epochs:int=6, batch_size:int=64, lr:float=2e-3, seed:int=0) -> tuple: # (classifier, held-out accuracy)
-    "Train `DigitClassifier` on the classifier split of MNIST-10k; returns it with its held-out accuracy."
+
+def train_classifier(
+    epochs: int = 6, batch_size: int = 64, lr: float = 2e-3, seed: int = 0
+) -> tuple:  # (classifier, held-out accuracy)
+    """Train `DigitClassifier` on the classifier split of MNIST-10k; returns it with its held-out
+    accuracy."""
     images, labels = load_mnist10k()
     tr, ho = classifier_split()
     x, y = to_model_range(images[tr]), labels[tr]
-    torch.manual_seed(seed); g = torch.Generator().manual_seed(seed)
+    torch.manual_seed(seed)
+    g = torch.Generator().manual_seed(seed)
     model = DigitClassifier()
     opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=1e-4)
     steps = epochs * math.ceil(len(x) / batch_size)
@@ -93,40 +131,58 @@ def train_classifier(epochs:int=6, batch_size:int=64, lr:float=2e-3, seed:int=0)
     for _ in range(epochs):
         perm = torch.randperm(len(x), generator=g)
         for i in range(0, len(x), batch_size):
-            idx = perm[i:i + batch_size]
+            idx = perm[i : i + batch_size]
             loss = F.cross_entropy(model(_shift(x[idx], g)), y[idx])
-            opt.zero_grad(); loss.backward(); opt.step(); sched.step()
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            sched.step()
     model.eval()
     acc = (model.predict(images[ho]) == labels[ho]).float().mean().item()
     return model, acc
 
 # %% ../nbs/06_evaluation.ipynb #1b3037ac
-def save_classifier(model:DigitClassifier, accuracy:float, path=CLASSIFIER_DIR):
+def save_classifier(model: DigitClassifier, accuracy: float, path=CLASSIFIER_DIR):
     "Write the classifier's weights (safetensors) and its held-out accuracy (JSON)."
-    path = Path(path); path.mkdir(parents=True, exist_ok=True)
-    save_file({k: v.contiguous() for k, v in model.state_dict().items()}, str(path/'classifier.safetensors'))
-    (path/'classifier.json').write_text(json.dumps(dict(heldout_accuracy=accuracy, split_seed=0, n_holdout=2000), indent=2))
+    path = Path(path)
+    path.mkdir(parents=True, exist_ok=True)
+    save_file(
+        {k: v.contiguous() for k, v in model.state_dict().items()},
+        str(path / 'classifier.safetensors'),
+    )
+    (path / 'classifier.json').write_text(
+        json.dumps(dict(heldout_accuracy=accuracy, split_seed=0, n_holdout=2000), indent=2)
+    )
+
 
 _CLASSIFIER = {}
+
+
 def load_classifier(path=CLASSIFIER_DIR) -> DigitClassifier:
-    "The classifier shipped with the package (cached), in eval mode; `.heldout_accuracy` says how good it is."
+    """The classifier shipped with the package (cached), in eval mode; `.heldout_accuracy` says how
+    good it is."""
     path = Path(path)
     if path not in _CLASSIFIER:
-        f = path/'classifier.safetensors'
-        if not f.is_file(): raise NotFound(f"classifier weights not found: {f}")
-        m = DigitClassifier(); m.load_state_dict(load_file(str(f))); m.eval()
-        m.heldout_accuracy = json.loads((path/'classifier.json').read_text())['heldout_accuracy']
+        f = path / 'classifier.safetensors'
+        if not f.is_file():
+            raise NotFound(f"classifier weights not found: {f}")
+        m = DigitClassifier()
+        m.load_state_dict(load_file(str(f)))
+        m.eval()
+        m.heldout_accuracy = json.loads((path / 'classifier.json').read_text())['heldout_accuracy']
         _CLASSIFIER[path] = m
     return _CLASSIFIER[path]
 
 # %% ../nbs/06_evaluation.ipynb #07af56d9
-def _sqrtm_psd(c:torch.Tensor) -> torch.Tensor:
+def _sqrtm_psd(c: torch.Tensor) -> torch.Tensor:
     vals, vecs = torch.linalg.eigh(c)
     return (vecs * vals.clamp_min(0).sqrt()) @ vecs.T
 
-def fid_from_features(f1:torch.Tensor, f2:torch.Tensor) -> float:
+
+def fid_from_features(f1: torch.Tensor, f2: torch.Tensor) -> float:
     "The Fréchet distance between Gaussians fitted to two feature sets `[N, d]`."
-    if len(f1) < 2 or len(f2) < 2: raise DataError('images', "FID needs at least 2 images in each set")
+    if len(f1) < 2 or len(f2) < 2:
+        raise DataError('images', "FID needs at least 2 images in each set")
     f1, f2 = f1.double(), f2.double()
     m1, m2 = f1.mean(0), f2.mean(0)
     c1, c2 = torch.cov(f1.T), torch.cov(f2.T)
@@ -134,27 +190,40 @@ def fid_from_features(f1:torch.Tensor, f2:torch.Tensor) -> float:
     cross = torch.linalg.eigvalsh(s1 @ c2 @ s1).clamp_min(0).sqrt().sum()
     return float((m1 - m2).pow(2).sum() + c1.trace() + c2.trace() - 2 * cross)
 
-def kid_from_features(f1:torch.Tensor, f2:torch.Tensor, subsets:int=20, subset_size:int=500, seed:int=0) -> float:
-    "Kernel Inception Distance: unbiased MMD² with a cubic polynomial kernel, averaged over random subsets."
+
+def kid_from_features(
+    f1: torch.Tensor, f2: torch.Tensor, subsets: int = 20, subset_size: int = 500, seed: int = 0
+) -> float:
+    """Kernel Inception Distance: unbiased MMD² with a cubic polynomial kernel, averaged over random
+    subsets."""
     f1, f2 = f1.double(), f2.double()
     m = min(subset_size, len(f1), len(f2))
-    if m < 2: raise DataError('images', "KID needs at least 2 images in each set")
+    if m < 2:
+        raise DataError('images', "KID needs at least 2 images in each set")
     d, g, vals = f1.shape[1], torch.Generator().manual_seed(seed), []
     for _ in range(subsets):
-        a = f1[torch.randperm(len(f1), generator=g)[:m]]; b = f2[torch.randperm(len(f2), generator=g)[:m]]
+        a = f1[torch.randperm(len(f1), generator=g)[:m]]
+        b = f2[torch.randperm(len(f2), generator=g)[:m]]
         kaa, kbb, kab = (a @ a.T / d + 1) ** 3, (b @ b.T / d + 1) ** 3, (a @ b.T / d + 1) ** 3
-        vals.append(((kaa.sum() - kaa.trace()) + (kbb.sum() - kbb.trace())) / (m * (m - 1)) - 2 * kab.mean())
+        vals.append(
+            ((kaa.sum() - kaa.trace()) + (kbb.sum() - kbb.trace())) / (m * (m - 1)) - 2 * kab.mean()
+        )
     return float(torch.stack(vals).mean())
 
 # %% ../nbs/06_evaluation.ipynb #b6a4f54d
 _REAL = {}
+
+
 def real_features() -> torch.Tensor:
     "Classifier features of all MNIST-10k digits (cached)."
-    if 'f' not in _REAL: _REAL['f'] = load_classifier().embed(load_mnist10k()[0])
+    if 'f' not in _REAL:
+        _REAL['f'] = load_classifier().embed(load_mnist10k()[0])
     return _REAL['f']
 
-def real_floor(n:int, seed:int=0) -> dict:
-    "FID and KID of `n` random real digits against all real digits: the best a generator can score at this n."
+
+def real_floor(n: int, seed: int = 0) -> dict:
+    """FID and KID of `n` random real digits against all real digits: the best a generator can score
+    at this n."""
     key = ('floor', n, seed)
     if key not in _REAL:
         f = real_features()
@@ -163,42 +232,74 @@ def real_floor(n:int, seed:int=0) -> dict:
     return _REAL[key]
 
 # %% ../nbs/06_evaluation.ipynb #f5d4e24f
-def check_labels(labels, # the asked class of each image
-                 n:int, # how many images there are
-                 n_classes:int=10, # classes the classifier knows
-                 where:str='labels') -> torch.Tensor:
-    "`labels` as int64 `[n]`, each −1 (unconditional) or a class 0 … n_classes−1; anything else raises `DataError`."
-    try: a = np.asarray(labels.cpu() if isinstance(labels, torch.Tensor) else labels)
-    except (ValueError, TypeError, RuntimeError, NotImplementedError) as e: raise DataError(where, f"expected integer labels [{n}] ({e})") from e
-    if a.dtype.kind not in 'iu': raise DataError(where, f"must be integers (−1 or a class 0 … {n_classes - 1}), got {a.dtype}")
-    if a.shape != (n,): raise DataError(where, f"expected shape [{n}], got {tuple(a.shape)}")
+def check_labels(
+    labels,  # the asked class of each image
+    n: int,  # how many images there are
+    n_classes: int = 10,  # classes the classifier knows
+    where: str = 'labels',
+) -> torch.Tensor:
+    """`labels` as int64 `[n]`, each −1 (unconditional) or a class 0 … n_classes−1; anything else
+    raises `DataError`."""
+    try:
+        a = np.asarray(labels.cpu() if isinstance(labels, torch.Tensor) else labels)
+    except (ValueError, TypeError, RuntimeError, NotImplementedError) as e:
+        raise DataError(where, f"expected integer labels [{n}] ({e})") from e
+    if a.dtype.kind not in 'iu':
+        raise DataError(
+            where, f"must be integers (−1 or a class 0 … {n_classes - 1}), got {a.dtype}"
+        )
+    if a.shape != (n,):
+        raise DataError(where, f"expected shape [{n}], got {tuple(a.shape)}")
     if n and (a.min() < -1 or a.max() >= n_classes):
-        raise DataError(where, f"must be −1 (unconditional) or a class 0 … {n_classes - 1}, got {a.min()} … {a.max()}")
+        raise DataError(
+            where,
+            f"must be −1 (unconditional) or a class 0 … {n_classes - 1}, got {a.min()} … {a.max()}",
+        )
     return torch.from_numpy(a.astype(np.int64))
 
+
 def load_samples(path) -> tuple:
-    "Images and labels from an `.npz` file with `images` uint8 [N, 1, 28, 28] and optional `labels` int [N]; headers checked first."
+    """Images and labels from an `.npz` file with `images` uint8 [N, 1, 28, 28] and optional
+    `labels` int [N]; headers checked first."""
     path = Path(path)
-    if not path.is_file(): raise NotFound(f"samples file not found: {path}")
+    if not path.is_file():
+        raise NotFound(f"samples file not found: {path}")
     arrays = {}
     try:
         with zipfile.ZipFile(path) as zf:
             names = zf.namelist()
-            if len(set(names)) != len(names): raise DataError(f"{path}: the archive lists a member name twice")
-            if 'images.npy' not in names: raise DataError(f"{path}: no 'images' array (found {', '.join(names) or 'none'})")
+            if len(set(names)) != len(names):
+                raise DataError(f"{path}: the archive lists a member name twice")
+            if 'images.npy' not in names:
+                raise DataError(f"{path}: no 'images' array (found {', '.join(names) or 'none'})")
             for k in ('images', 'labels'):
-                if f'{k}.npy' in names:                     # the header is checked, then the same member is read
-                    with zf.open(f'{k}.npy') as f: check_npy_header(f, f"{path}: '{k}'")
-                    with zf.open(f'{k}.npy') as f: arrays[k] = np.lib.format.read_array(f, allow_pickle=False)
-    except (zipfile.BadZipFile, ValueError, OSError, EOFError, RuntimeError, NotImplementedError, zlib.error) as e:
+                if f'{k}.npy' in names:  # the header is checked, then the same member is read
+                    with zf.open(f'{k}.npy') as f:
+                        check_npy_header(f, f"{path}: '{k}'")
+                    with zf.open(f'{k}.npy') as f:
+                        arrays[k] = np.lib.format.read_array(f, allow_pickle=False)
+    except (
+        zipfile.BadZipFile,
+        ValueError,
+        OSError,
+        EOFError,
+        RuntimeError,
+        NotImplementedError,
+        zlib.error,
+    ) as e:
         raise DataError(f"{path}: not a readable .npz file ({e})") from e
     images, labels = arrays['images'], arrays.get('labels')
-    if images.dtype != np.uint8: raise DataError(f"{path}: 'images' must be uint8, got {images.dtype}")
-    return torch.from_numpy(images), None if labels is None else check_labels(labels, len(images), where=f"{path}: 'labels'")
+    if images.dtype != np.uint8:
+        raise DataError(f"{path}: 'images' must be uint8, got {images.dtype}")
+    return torch.from_numpy(images), None if labels is None else check_labels(
+        labels, len(images), where=f"{path}: 'labels'"
+    )
 
-def evaluate(images, # float [-1, 1] or uint8 [N, 1, 28, 28], or the path of an .npz file
-             labels=None # the asked class of each image (−1: unconditional), for class accuracy
-            ) -> dict:
+
+def evaluate(
+    images,  # float [-1, 1] or uint8 [N, 1, 28, 28], or the path of an .npz file
+    labels=None,  # the asked class of each image (−1: unconditional), for class accuracy
+) -> dict:
     "FID, KID, class accuracy and the real-data floor of a batch of generated digits."
     if isinstance(images, (str, Path)):
         images, file_labels = load_samples(images)
@@ -206,41 +307,75 @@ def evaluate(images, # float [-1, 1] or uint8 [N, 1, 28, 28], or the path of an 
     images = as_digits(images)
     clf = load_classifier()
     f = clf.embed(images)
-    res = dict(n=len(images), fid=fid_from_features(f, real_features()), kid=kid_from_features(f, real_features()))
+    res = dict(
+        n=len(images),
+        fid=fid_from_features(f, real_features()),
+        kid=kid_from_features(f, real_features()),
+    )
     floor = real_floor(len(images))
     res.update(fid_floor=floor['fid'], kid_floor=floor['kid'])
     if labels is not None:
         labels = check_labels(labels, len(images))
         asked = labels >= 0
-        if asked.any(): res['class_accuracy'] = (clf.predict(images[asked]) == labels[asked]).float().mean().item()
+        if asked.any():
+            res['class_accuracy'] = (
+                (clf.predict(images[asked]) == labels[asked]).float().mean().item()
+            )
     return res
 
 # %% ../nbs/06_evaluation.ipynb #abcee29c
-def _kth_nn_distance(f:torch.Tensor, k:int, chunk:int=2048) -> torch.Tensor:
+def _kth_nn_distance(f: torch.Tensor, k: int, chunk: int = 2048) -> torch.Tensor:
     "Distance from each row of `f` to its `k`-th nearest other row."
-    return torch.cat([torch.cdist(f[i:i + chunk], f).kthvalue(k + 1, dim=1).values   # k + 1: the row itself is at 0
-                      for i in range(0, len(f), chunk)])
+    return torch.cat(
+        [
+            torch.cdist(f[i : i + chunk], f)
+            .kthvalue(k + 1, dim=1)
+            .values  # k + 1: the row itself is at 0
+            for i in range(0, len(f), chunk)
+        ]
+    )
 
-def _covered(points, centres, radii, chunk:int=2048) -> torch.Tensor:
+
+def _covered(points, centres, radii, chunk: int = 2048) -> torch.Tensor:
     "Whether each of `points` lies in at least one of the balls (`centres`, `radii`)."
-    return torch.cat([(torch.cdist(points[i:i + chunk], centres) <= radii[None]).any(1) for i in range(0, len(points), chunk)])
+    return torch.cat(
+        [
+            (torch.cdist(points[i : i + chunk], centres) <= radii[None]).any(1)
+            for i in range(0, len(points), chunk)
+        ]
+    )
 
-def precision_recall_from_features(real:torch.Tensor, # real features [N, d]
-                                   fake:torch.Tensor, # generated features [M, d]
-                                   k:int=3, # the k of the k-th nearest neighbour that sets each ball's radius
-                                   real_radii:torch.Tensor=None # the balls' radii around `real`, if already computed
-                                  ) -> dict:
-    "Improved precision and recall (Kynkäänniemi et al. 2019): the fraction of `fake` within the k-NN balls of `real`, and the reverse."
-    if isinstance(k, bool) or not isinstance(k, int) or k < 1: raise ArgError('k', f"expected a positive integer, got {k!r}")
-    if len(real) <= k or len(fake) <= k: raise DataError('images', f"precision and recall with k={k} need more than {k} images in each set")
+
+def precision_recall_from_features(
+    real: torch.Tensor,  # real features [N, d]
+    fake: torch.Tensor,  # generated features [M, d]
+    k: int = 3,  # the k of the k-th nearest neighbour that sets each ball's radius
+    real_radii: torch.Tensor = None,  # the balls' radii around `real`, if already computed
+) -> dict:
+    """Improved precision and recall (Kynkäänniemi et al. 2019): the fraction of `fake` within the
+    k-NN balls of `real`, and the reverse."""
+    if isinstance(k, bool) or not isinstance(k, int) or k < 1:
+        raise ArgError('k', f"expected a positive integer, got {k!r}")
+    if len(real) <= k or len(fake) <= k:
+        raise DataError(
+            'images', f"precision and recall with k={k} need more than {k} images in each set"
+        )
     real, fake = real.double(), fake.double()
-    if real_radii is None: real_radii = _kth_nn_distance(real, k)
-    return dict(precision=_covered(fake, real, real_radii).double().mean().item(),
-                recall=_covered(real, fake, _kth_nn_distance(fake, k)).double().mean().item())
+    if real_radii is None:
+        real_radii = _kth_nn_distance(real, k)
+    return dict(
+        precision=_covered(fake, real, real_radii).double().mean().item(),
+        recall=_covered(real, fake, _kth_nn_distance(fake, k)).double().mean().item(),
+    )
 
-def precision_recall(images, # generated digits: float [-1, 1] or uint8 [N, 1, 28, 28]
-                     k:int=3) -> dict:
-    "Improved precision and recall of generated digits against all MNIST-10k digits, in the classifier's feature space."
+
+def precision_recall(
+    images,  # generated digits: float [-1, 1] or uint8 [N, 1, 28, 28]
+    k: int = 3,
+) -> dict:
+    """Improved precision and recall of generated digits against all MNIST-10k digits, in the
+    classifier's feature space."""
     f = load_classifier().embed(images)
-    if ('radii', k) not in _REAL: _REAL['radii', k] = _kth_nn_distance(real_features(), k)
+    if ('radii', k) not in _REAL:
+        _REAL['radii', k] = _kth_nn_distance(real_features(), k)
     return precision_recall_from_features(real_features(), f, k, real_radii=_REAL['radii', k])

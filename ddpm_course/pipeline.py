@@ -17,79 +17,130 @@ from .checkpoint import PRETRAINED, read_checkpoint, save_checkpoint
 
 # %% ../nbs/05b_pipeline.ipynb #06299213
 class Pipeline:
-    "A noise predictor with its schedule and how to sample it: what `train` returns and `load_checkpoint` loads."
-    def __init__(self, model:torch.nn.Module, # the network, `model(x_t, t, c) -> ε̂` (a `ContextUnet`)
-                 schedule:NoiseSchedule, # the schedule it was trained with
-                 sampling:SamplingConfig=None, # how to sample it (default: `SamplingConfig()`)
-                 config:dict=None): # what a checkpoint records beside (dataset, training, quality, …)
+    """A noise predictor with its schedule and how to sample it: what `train` returns and
+    `load_checkpoint` loads."""
+
+    def __init__(
+        self,
+        model: torch.nn.Module,  # the network, `model(x_t, t, c) -> ε̂` (a `ContextUnet`)
+        schedule: NoiseSchedule,  # the schedule it was trained with
+        sampling: SamplingConfig = None,  # how to sample it (default: `SamplingConfig()`)
+        config: dict = None,
+    ):  # what a checkpoint records beside (dataset, training, quality, …)
         if not isinstance(schedule, NoiseSchedule):
-            raise ArgTypeError('schedule', f"expected a NoiseSchedule, got {type(schedule).__name__}")
+            raise ArgTypeError(
+                'schedule', f"expected a NoiseSchedule, got {type(schedule).__name__}"
+            )
         if getattr(model, 'timesteps', schedule.T) != schedule.T:
-            raise ArgError('schedule', f"has T = {schedule.T} but the model takes {model.timesteps} time steps")
+            raise ArgError(
+                'schedule', f"has T = {schedule.T} but the model takes {model.timesteps} time steps"
+            )
         if sampling is not None and not isinstance(sampling, SamplingConfig):
-            raise ArgTypeError('sampling', f"expected a SamplingConfig, got {type(sampling).__name__}")
+            raise ArgTypeError(
+                'sampling', f"expected a SamplingConfig, got {type(sampling).__name__}"
+            )
         self.model, self.schedule, self.config = model, schedule, dict(config or {})
         self.sampling = (sampling or SamplingConfig()).resolved(schedule.T)
 
     def __repr__(self):
-        m = self.model.config.to_dict() if hasattr(self.model, 'config') else type(self.model).__name__
+        m = (
+            self.model.config.to_dict()
+            if hasattr(self.model, 'config')
+            else type(self.model).__name__
+        )
         return f"Pipeline(model={m}, schedule={self.schedule}, sampling={self.sampling})"
 
     @property
-    def device(self) -> torch.device: return next(self.model.parameters()).device
+    def device(self) -> torch.device:
+        return next(self.model.parameters()).device
 
     def to(self, device):
         "Move the network to `device`; returns the pipeline."
-        self.model.to(as_device(device)); return self
+        self.model.to(as_device(device))
+        return self
 
 # %% ../nbs/05b_pipeline.ipynb #3a68d9ba
 @patch
-def sample(self:Pipeline,
-           context=None, # class indices [N], context vectors [N, context_dim], or None (unconditional: give `n`)
-           n:int=None, # number of images when `context` is None (default: the length of `x_T`, else 1)
-           generator:torch.Generator=None, # source of all randomness (default: torch's global generator)
-           x_T:torch.Tensor=None, # start from this noise, [N, C, H, W] or [1, C, H, W]
-           sampler:str=None, n_calls:int=None, guidance:float=None, # default: `self.sampling`'s
-           **kwargs): # `callback`, `record`, `batch_size` of `run_sampler`
+def sample(
+    self: Pipeline,
+    context=None,  # class indices [N], context vectors [N, context_dim], or None (unconditional)
+    n: int = None,  # number of images when `context` is None (default: the length of `x_T`, else 1)
+    generator: torch.Generator = None,  # source of all randomness (default: torch's global one)
+    x_T: torch.Tensor = None,  # start from this noise, [N, C, H, W] or [1, C, H, W]
+    sampler: str = None,
+    n_calls: int = None,
+    guidance: float = None,  # default: `self.sampling`'s
+    **kwargs,
+):  # `callback`, `record`, `batch_size` of `run_sampler`
     "Draw images in [-1, 1] with the pipeline's sampling settings, or those given here."
     given = dict(sampler=sampler, n_calls=n_calls, guidance=guidance)
     s = dict(self.sampling.to_dict(), **{k: v for k, v in given.items() if v is not None})
-    if sampler is not None and n_calls is None: s['n_calls'] = None      # another sampler: its own default
+    if sampler is not None and n_calls is None:
+        s['n_calls'] = None  # another sampler: its own default
     s = SamplingConfig.from_dict(s).resolved(self.schedule.T)
     if context is not None:
-        try: n = len(context)
-        except TypeError: raise ArgTypeError('context', f"expected class indices or vectors, got {context!r}") from None
-    elif n is None: n = len(x_T) if isinstance(x_T, torch.Tensor) and x_T.ndim == 4 else 1
+        try:
+            n = len(context)
+        except TypeError:
+            raise ArgTypeError(
+                'context', f"expected class indices or vectors, got {context!r}"
+            ) from None
+    elif n is None:
+        n = len(x_T) if isinstance(x_T, torch.Tensor) and x_T.ndim == 4 else 1
     m = self.model
     shape = (n, m.in_channels, *m.image_size)
     calls = {} if s.sampler == 'ddpm' else dict(n_calls=s.n_calls)
-    return SAMPLERS[s.sampler](m, self.schedule, shape, context=context, guidance=s.guidance, generator=generator,
-                               x_T=x_T, **calls, **kwargs)
+    return SAMPLERS[s.sampler](
+        m,
+        self.schedule,
+        shape,
+        context=context,
+        guidance=s.guidance,
+        generator=generator,
+        x_T=x_T,
+        **calls,
+        **kwargs,
+    )
 
 # %% ../nbs/05b_pipeline.ipynb #d35a66fc
 @patch
-def save(self:Pipeline, path, # the checkpoint directory
-         **records): # more to record: `dataset`, `training`, `text_encoder`, `quality` (see `save_checkpoint`)
+def save(
+    self: Pipeline,
+    path,  # the checkpoint directory
+    **records,
+):  # more to record: `dataset`, `training`, `text_encoder`, `quality` (see `save_checkpoint`)
     "Save the pipeline as a checkpoint: weights, schedule and sampling settings; returns the path."
-    return save_checkpoint(path, self.model, self.schedule, sampling=self.sampling.to_dict(), **records)
+    return save_checkpoint(
+        path, self.model, self.schedule, sampling=self.sampling.to_dict(), **records
+    )
 
-def load_checkpoint(path, # a checkpoint directory
-                    weights:str='ema', # 'ema' (for sampling) or 'model' (the raw weights)
-                    device=None) -> Pipeline: # where to put the model (default: CPU)
+
+def load_checkpoint(
+    path,  # a checkpoint directory
+    weights: str = 'ema',  # 'ema' (for sampling) or 'model' (the raw weights)
+    device=None,
+) -> Pipeline:  # where to put the model (default: CPU)
     "Load a checkpoint directory as a `Pipeline`; never unpickles anything."
     model, schedule, config = read_checkpoint(path, weights, device)
     s = config.get('sampling') or {}
-    if isinstance(s, dict) and 'steps' in s:                 # checkpoints of version 0.1 called them steps
+    if isinstance(s, dict) and 'steps' in s:  # checkpoints of version 0.1 called them steps
         s = {('n_calls' if k == 'steps' else k): v for k, v in s.items()}
     where = f"{path}/config.json: sampling"
     sampling = SamplingConfig.from_dict(s, where, CheckpointError)
-    try: sampling = sampling.resolved(schedule.T)
-    except ArgError as e: raise CheckpointError(f"{where}.{e.arg}", e.msg) from None
+    try:
+        sampling = sampling.resolved(schedule.T)
+    except ArgError as e:
+        raise CheckpointError(f"{where}.{e.arg}", e.msg) from None
     return Pipeline(model, schedule, sampling, config)
 
-def load_pretrained(name:str='mnist', # which shipped checkpoint: 'mnist' (digits by class) or 'text' (chapter 08)
-                    device=None) -> Pipeline:
+
+def load_pretrained(
+    name: str = 'mnist',  # which shipped checkpoint: 'mnist' (classes) or 'text' (chapter 08)
+    device=None,
+) -> Pipeline:
     "The pipeline shipped with the package (EMA weights, eval mode, the recommended sampling)."
     if name not in PRETRAINED:
-        raise ArgError('name', f"no shipped checkpoint {name!r}; available: {', '.join(PRETRAINED)}")
+        raise ArgError(
+            'name', f"no shipped checkpoint {name!r}; available: {', '.join(PRETRAINED)}"
+        )
     return load_checkpoint(PRETRAINED[name], device=device)

@@ -16,84 +16,133 @@ import torch
 import torch.distributed as dist
 
 # %% ../nbs/03b_runtime.ipynb #223e4b75
-def windowed_mean(values, width:int=15) -> list:
-    "The mean of the `width` values centred on each point (fewer at the ends): a loss curve that does not lag."
+def windowed_mean(values, width: int = 15) -> list:
+    """The mean of the `width` values centred on each point (fewer at the ends): a loss curve that
+    does not lag."""
     v, h = torch.tensor(values, dtype=torch.float64), width // 2
     c = torch.cat([torch.zeros(1, dtype=torch.float64), v.cumsum(0)])
-    lo, hi = (torch.arange(len(v)) - h).clamp(min=0), (torch.arange(len(v)) + h + 1).clamp(max=len(v))
+    lo, hi = (
+        (torch.arange(len(v)) - h).clamp(min=0),
+        (torch.arange(len(v)) + h + 1).clamp(max=len(v)),
+    )
     return ((c[hi] - c[lo]) / (hi - lo)).tolist()
 
 # %% ../nbs/03b_runtime.ipynb #3955157d
 def _in_notebook():
     try:
         from IPython import get_ipython
+
         return get_ipython() is not None and 'IPKernelApp' in get_ipython().config
-    except Exception: return False
+    except Exception:
+        return False
+
 
 class Progress:
-    "Progress display: a fastprogress bar with a live loss plot in notebooks, one text line in terminals."
-    def __init__(self, mode:str):
-        if mode == 'auto': mode = 'notebook' if _in_notebook() else ('text' if sys.stderr.isatty() else 'lines')
+    """Progress display: a fastprogress bar with a live loss plot in notebooks, one text line in
+    terminals."""
+
+    def __init__(self, mode: str):
+        if mode == 'auto':
+            mode = 'notebook' if _in_notebook() else ('text' if sys.stderr.isatty() else 'lines')
         self.mode, self.last = mode, 0.0
         if mode == 'notebook':
             from fastprogress.fastprogress import master_bar, progress_bar
-            self.mb = master_bar(range(1), order=['pb2'])   # only the inner bar, and the loss plot
-            self.mb.main_bar.update(0)                       # starts the display (fastprogress 1.0 and 1.1)
-            self.pb = progress_bar(range(1000), parent=self.mb); self.pb.update(0)
+
+            self.mb = master_bar(range(1), order=['pb2'])  # only the inner bar, and the loss plot
+            self.mb.main_bar.update(0)  # starts the display (fastprogress 1.0 and 1.1)
+            self.pb = progress_bar(range(1000), parent=self.mb)
+            self.pb.update(0)
+
     def update(self, step, frac, loss, ips, eta, losses):
         if self.mode == 'notebook':
             self.pb.comment = f"step {step} · loss {loss:.4f} · {ips:.0f} img/s"
             self.pb.update(min(int(frac * 1000), 1000))
             if len(losses) > 1 and time.time() - self.last > 2:
-                self.last = time.time(); self.mb.update_graph([[range(1, len(losses) + 1), smooth(losses)]])
+                self.last = time.time()
+                self.mb.update_graph([[range(1, len(losses) + 1), smooth(losses)]])
         elif self.mode in ('text', 'lines'):
-            line = f"step {step:>6} | loss {loss:.4f} | {ips:6.0f} img/s | {frac*100:5.1f}% | left {fmt_time(eta)}"
-            if self.mode == 'text': print('\r' + line, end='', file=sys.stderr, flush=True)
-            elif time.time() - self.last > 10: self.last = time.time(); print(line, file=sys.stderr, flush=True)
+            line = (
+                f"step {step:>6} | loss {loss:.4f} | {ips:6.0f} img/s | {frac * 100:5.1f}% | "
+                f"left {fmt_time(eta)}"
+            )
+            if self.mode == 'text':
+                print('\r' + line, end='', file=sys.stderr, flush=True)
+            elif time.time() - self.last > 10:
+                self.last = time.time()
+                print(line, file=sys.stderr, flush=True)
+
     def close(self):
-        if self.mode == 'notebook': self.pb.update(1000)
-        elif self.mode == 'text': print(file=sys.stderr)
+        if self.mode == 'notebook':
+            self.pb.update(1000)
+        elif self.mode == 'text':
+            print(file=sys.stderr)
 
-def fmt_time(s): s = max(0, int(s)); return f"{s//60}:{s%60:02d}"
 
-def smooth(values, beta:float=0.98) -> list:
+def fmt_time(s):
+    s = max(0, int(s))
+    return f"{s // 60}:{s % 60:02d}"
+
+
+def smooth(values, beta: float = 0.98) -> list:
     "Exponentially smoothed, bias-corrected values (for loss curves)."
     out, avg = [], 0.0
     for i, v in enumerate(values, 1):
-        avg = beta * avg + (1 - beta) * v; out.append(avg / (1 - beta ** i))
+        avg = beta * avg + (1 - beta) * v
+        out.append(avg / (1 - beta**i))
     return out
 
 # %% ../nbs/03b_runtime.ipynb #b348a954
 def dist_info() -> tuple:
     "(rank, world size) of the running `torch.distributed` group, or (0, 1) without one."
-    if dist.is_available() and dist.is_initialized(): return dist.get_rank(), dist.get_world_size()
+    if dist.is_available() and dist.is_initialized():
+        return dist.get_rank(), dist.get_world_size()
     return 0, 1
 
-def wrap_distributed(model, device, world:int):
-    "The model in PyTorch's `DistributedDataParallel` when several processes train (torchrun), else as is."
-    if world == 1: return model
-    from torch.nn.parallel import DistributedDataParallel
-    return DistributedDataParallel(model, device_ids=[device.index] if device.type == 'cuda' else None)
 
-def mean_over_processes(value:torch.Tensor, world:int) -> torch.Tensor:
+def wrap_distributed(model, device, world: int):
+    """The model in PyTorch's `DistributedDataParallel` when several processes train (torchrun),
+    else as is."""
+    if world == 1:
+        return model
+    from torch.nn.parallel import DistributedDataParallel
+
+    return DistributedDataParallel(
+        model, device_ids=[device.index] if device.type == 'cuda' else None
+    )
+
+
+def mean_over_processes(value: torch.Tensor, world: int) -> torch.Tensor:
     "The mean of `value` over all processes (the value itself with one)."
-    if world > 1: dist.all_reduce(value); value /= world
+    if world > 1:
+        dist.all_reduce(value)
+        value /= world
     return value
 
-def all_agree(done:bool, world:int, sync:bool) -> bool:
+
+def all_agree(done: bool, world: int, sync: bool) -> bool:
     "Whether to stop: with several processes and a time budget, stop when any process says so."
-    if world == 1 or not sync: return done
+    if world == 1 or not sync:
+        return done
     flag = torch.tensor([float(done)], device='cuda' if dist.get_backend() == 'nccl' else 'cpu')
     dist.all_reduce(flag, op=dist.ReduceOp.MAX)
     return bool(flag.item())
 
+
 @contextmanager
 def deferred_interrupts():
-    "Turn Ctrl-C and SIGTERM into a flag (`.requested`) the loop checks between steps, so an interrupted run saves an exact state."
+    """Turn Ctrl-C and SIGTERM into a flag (`.requested`) the loop checks between steps, so an
+    interrupted run saves an exact state."""
     flag = SimpleNamespace(requested=False)
-    if threading.current_thread() is not threading.main_thread(): yield flag; return   # Python allows handlers only there
-    def handler(signum, frame): flag.requested = True
+    if threading.current_thread() is not threading.main_thread():
+        yield flag
+        return  # Python allows handlers only there
+
+    def handler(signum, frame):
+        flag.requested = True
+
     old = {s: signal.signal(s, handler) for s in (signal.SIGINT, signal.SIGTERM)}
-    try: yield flag
+    try:
+        yield flag
     finally:
-        for s, h in old.items(): signal.signal(s, h)
+        for s, h in old.items():
+            signal.signal(s, h)

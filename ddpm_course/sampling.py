@@ -18,194 +18,325 @@ from .settings import Settings, setting, check_setting
 from .unet import as_context
 
 # %% ../nbs/04_sampling.ipynb #8582f1ef
-def predict_x0(schedule:NoiseSchedule, x:torch.Tensor, t:int, eps:torch.Tensor) -> torch.Tensor:
-    "x̂₀ = (x_t − sqrt(1 − ᾱ_t) ε̂) / sqrt(ᾱ_t): the clean image implied by a noise prediction at step t."
-    return (x - schedule.sqrt_one_minus_alpha_bars[t].item() * eps) / schedule.sqrt_alpha_bars[t].item()
+def predict_x0(schedule: NoiseSchedule, x: torch.Tensor, t: int, eps: torch.Tensor) -> torch.Tensor:
+    """x̂₀ = (x_t − sqrt(1 − ᾱ_t) ε̂) / sqrt(ᾱ_t): the clean image implied by a noise prediction at
+    step t."""
+    return (x - schedule.sqrt_one_minus_alpha_bars[t].item() * eps) / schedule.sqrt_alpha_bars[
+        t
+    ].item()
 
-def ddpm_step(schedule:NoiseSchedule,
-              x:torch.Tensor, # x_t
-              t:int, # the current step, T-1 … 0
-              eps:torch.Tensor, # the predicted noise ε̂
-              noise:torch.Tensor=None, # z ~ N(0, I), or None for z = 0 (always None at t = 0)
-              variance:str='beta' # σ_t² = β_t ('beta') or β̃_t ('posterior')
-             ) -> torch.Tensor: # x_{t-1}
+
+def ddpm_step(
+    schedule: NoiseSchedule,
+    x: torch.Tensor,  # x_t
+    t: int,  # the current step, T-1 … 0
+    eps: torch.Tensor,  # the predicted noise ε̂
+    noise: torch.Tensor = None,  # z ~ N(0, I), or None for z = 0 (always None at t = 0)
+    variance: str = 'beta',  # σ_t² = β_t ('beta') or β̃_t ('posterior')
+) -> torch.Tensor:  # x_{t-1}
     "One DDPM step: x_{t-1} = (x_t − β_t / sqrt(1 − ᾱ_t) · ε̂) / sqrt(α_t) + σ_t z."
     beta, alpha = schedule.betas[t].item(), schedule.alphas[t].item()
     mean = (x - beta / schedule.sqrt_one_minus_alpha_bars[t].item() * eps) / math.sqrt(alpha)
-    if noise is None: return mean
+    if noise is None:
+        return mean
     var = beta if variance == 'beta' else schedule.posterior_variance[t].item()
     return mean + math.sqrt(var) * noise
 
 # %% ../nbs/04_sampling.ipynb #01178616
-def guided_eps(model, x:torch.Tensor, t:torch.Tensor, c, guidance:float=None) -> torch.Tensor:
-    "ε̂ with classifier-free guidance: `ε̂_uncond + w (ε̂_cond − ε̂_uncond)`, both in one batched call when the model allows."
-    if c is None or guidance is None or guidance == 1: return model(x, t, c)
-    if guidance == 0: return model(x, t, None)
-    if hasattr(model, 'n_classes'):             # our models: the null context is the zero vector
-        cond, uncond = model(torch.cat([x, x]), torch.cat([t, t]), torch.cat([c, torch.zeros_like(c)])).chunk(2)
-    else: cond, uncond = model(x, t, c), model(x, t, None)
+def guided_eps(model, x: torch.Tensor, t: torch.Tensor, c, guidance: float = None) -> torch.Tensor:
+    """ε̂ with classifier-free guidance: `ε̂_uncond + w (ε̂_cond − ε̂_uncond)`, both in one batched
+    call when the model allows."""
+    if c is None or guidance is None or guidance == 1:
+        return model(x, t, c)
+    if guidance == 0:
+        return model(x, t, None)
+    if hasattr(model, 'n_classes'):  # our models: the null context is the zero vector
+        cond, uncond = model(
+            torch.cat([x, x]), torch.cat([t, t]), torch.cat([c, torch.zeros_like(c)])
+        ).chunk(2)
+    else:
+        cond, uncond = model(x, t, c), model(x, t, None)
     return uncond + guidance * (cond - uncond)
 
 # %% ../nbs/04_sampling.ipynb #f7fd9469
-DEFAULT_CALLS = {'ddpm': None, 'ddim': 50, 'dpm': 10} # network calls when none are given (None: every step, T)
+DEFAULT_CALLS = {
+    'ddpm': None,
+    'ddim': 50,
+    'dpm': 10,
+}  # network calls when none are given (None: every step, T)
+
 
 @dataclass
 class SamplingConfig(Settings):
-    "How to sample a model: the sampler, its network calls and the guidance weight (config.json's `sampling`)."
-    sampler:str = setting('dpm', "sampler: ddpm (every step), ddim or dpm (DPM-Solver++; both chapter 05)",
-                          choices=tuple(DEFAULT_CALLS))
-    n_calls:int | None = setting(None, "network calls per image (none: T for ddpm, 50 for ddim, 10 for dpm)",
-                                 lo=1, hi=100_000)
-    guidance:float = setting(2.0, "classifier-free guidance weight w (0: unconditional, 1: plain conditional)",
-                             lo=0, hi=100)
+    """How to sample a model: the sampler, its network calls and the guidance weight (config.json's
+    `sampling`)."""
 
-    def resolved(self, T:int): # the model's number of time steps
+    sampler: str = setting(
+        'dpm',
+        "sampler: ddpm (every step), ddim or dpm (DPM-Solver++; both chapter 05)",
+        choices=tuple(DEFAULT_CALLS),
+    )
+    n_calls: int | None = setting(
+        None,
+        "network calls per image (none: T for ddpm, 50 for ddim, 10 for dpm)",
+        lo=1,
+        hi=100_000,
+    )
+    guidance: float = setting(
+        2.0,
+        "classifier-free guidance weight w (0: unconditional, 1: plain conditional)",
+        lo=0,
+        hi=100,
+    )
+
+    def resolved(self, T: int):  # the model's number of time steps
         "These settings with `n_calls` filled in for a model of `T` steps, and checked against it."
         n = self.n_calls or min(DEFAULT_CALLS[self.sampler] or T, T)
-        if n > T: raise ArgError('n_calls', f"expected at most the model's T = {T} network calls, got {n}")
+        if n > T:
+            raise ArgError(
+                'n_calls', f"expected at most the model's T = {T} network calls, got {n}"
+            )
         if self.sampler == 'ddpm' and n != T:
-            raise ArgError('n_calls', f"the ddpm sampler visits all of the model's {T} steps; use ddim or dpm for {n}")
+            raise ArgError(
+                'n_calls',
+                f"the ddpm sampler visits all of the model's {T} steps; use ddim or dpm for {n}",
+            )
         return SamplingConfig(self.sampler, n, self.guidance)
 
 # %% ../nbs/04_sampling.ipynb #86f4309d
-CPU_CHUNK = 64 # images drawn at once on the CPU by default: small batches stay in cache (benchmarks/throughput.py)
+# images drawn at once on the CPU by default: small batches stay in cache (benchmarks/throughput.py)
+CPU_CHUNK = 64
+
 
 def model_device(model) -> torch.device:
     "The device of a module's parameters, else the CPU."
-    try: return next(model.parameters()).device
-    except (AttributeError, StopIteration): return torch.device('cpu')
+    try:
+        return next(model.parameters()).device
+    except (AttributeError, StopIteration):
+        return torch.device('cpu')
 
-def default_batch_size(n:int, device) -> int:
-    "Images drawn at once when the caller does not say: `CPU_CHUNK` on the CPU, all of them elsewhere."
+
+def default_batch_size(n: int, device) -> int:
+    """Images drawn at once when the caller does not say: `CPU_CHUNK` on the CPU, all of them
+    elsewhere."""
     return min(n, CPU_CHUNK) if torch.device(device).type == 'cpu' else n
+
 
 def as_device(device, model=None) -> torch.device:
     "`device` as a usable `torch.device` (default: the model's), else an error naming `device`."
-    if device is None: return model_device(model)
-    try: device = torch.device(device)
-    except (RuntimeError, TypeError) as e: raise ArgError('device', f"not a device name: {device!r}") from e
+    if device is None:
+        return model_device(model)
+    try:
+        device = torch.device(device)
+    except (RuntimeError, TypeError) as e:
+        raise ArgError('device', f"not a device name: {device!r}") from e
     if device.type == 'cuda' and not torch.cuda.is_available():
         raise ArgError('device', "CUDA was asked for, but this machine has no CUDA GPU")
     return device
 
 # %% ../nbs/04_sampling.ipynb #bf0bfad1
 def _check_shape(model, shape) -> tuple:
-    try: shape = tuple(int(s) for s in shape)
-    except (TypeError, ValueError): raise ArgError('shape', f"expected (N, C, H, W), got {shape!r}") from None
+    try:
+        shape = tuple(int(s) for s in shape)
+    except (TypeError, ValueError):
+        raise ArgError('shape', f"expected (N, C, H, W), got {shape!r}") from None
     if len(shape) != 4 or min(shape) < 1:
         raise ArgError('shape', f"expected four positive sizes (N, C, H, W), got {shape}")
-    if hasattr(model, 'check_images'): model.check_images(torch.empty(0, *shape[1:]), 'shape')
+    if hasattr(model, 'check_images'):
+        model.check_images(torch.empty(0, *shape[1:]), 'shape')
     return shape
 
+
 def _check_x_T(x_T, shape, device):
-    if x_T is None: return None
+    if x_T is None:
+        return None
     if not isinstance(x_T, torch.Tensor) or not x_T.is_floating_point():
-        raise ArgTypeError('x_T', f"expected a float tensor, got {getattr(x_T, 'dtype', type(x_T))}")
+        raise ArgTypeError(
+            'x_T', f"expected a float tensor, got {getattr(x_T, 'dtype', type(x_T))}"
+        )
     if x_T.shape not in (shape, (1, *shape[1:])):
-        raise ArgError('x_T', f"expected shape {list(shape)} or {[1, *shape[1:]]}, got {list(x_T.shape)}")
+        raise ArgError(
+            'x_T', f"expected shape {list(shape)} or {[1, *shape[1:]]}, got {list(x_T.shape)}"
+        )
     return x_T.to(device, torch.float32)
 
-def check_sample_args(model, sampler, shape, context, guidance, x_T, batch_size, device, record) -> dict:
-    "Every check a sampler's arguments get, once, before the first network call: what `run_sampler` runs with."
+
+def check_sample_args(
+    model, sampler, shape, context, guidance, x_T, batch_size, device, record
+) -> dict:
+    """Every check a sampler's arguments get, once, before the first network call: what
+    `run_sampler` runs with."""
     shape, device = _check_shape(model, shape), as_device(device, model)
     T = getattr(model, 'timesteps', sampler.schedule.T)
     if sampler.schedule.T != T:
-        raise ArgError('schedule', f"has T = {sampler.schedule.T} steps but the model was trained with {T}")
+        raise ArgError(
+            'schedule', f"has T = {sampler.schedule.T} steps but the model was trained with {T}"
+        )
     w = 1.0 if guidance is None else check_setting(SamplingConfig.declaration('guidance'), guidance)
-    if batch_size is None: batch_size = default_batch_size(shape[0], device)
+    if batch_size is None:
+        batch_size = default_batch_size(shape[0], device)
     if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
         raise ArgError('batch_size', f"expected a positive integer, got {batch_size!r}")
     missing = sorted(set(record) - set(sampler.timesteps))
-    if missing: raise ArgError('record', f"steps {missing[:5]} are not visited by this sampler")
+    if missing:
+        raise ArgError('record', f"steps {missing[:5]} are not visited by this sampler")
     if context is not None and hasattr(model, 'n_classes'):
-        context = as_context(context, model.n_classes, shape[0], device, context_dim=model.context_dim)
-    elif context is not None: context = torch.as_tensor(context, device=device)
-    return dict(shape=shape, context=context, guidance=w, x_T=_check_x_T(x_T, shape, device),
-                batch_size=batch_size, device=device, record=set(record))
+        context = as_context(
+            context, model.n_classes, shape[0], device, context_dim=model.context_dim
+        )
+    elif context is not None:
+        context = torch.as_tensor(context, device=device)
+    return dict(
+        shape=shape,
+        context=context,
+        guidance=w,
+        x_T=_check_x_T(x_T, shape, device),
+        batch_size=batch_size,
+        device=device,
+        record=set(record),
+    )
 
 # %% ../nbs/04_sampling.ipynb #b88a8f69
 class Sampler:
-    "What `sample_loop` asks of a sampler: the time steps it visits and one update (subclasses fill in `step`)."
-    timesteps:list # code indices visited, noisiest first
-    def reset(self): "Forget any state kept between steps (called before each chunk of images)."
-    def needs_noise(self, t:int, t_next:int) -> bool: "Whether `step` from `t` to `t_next` wants fresh noise."; return False
-    def step(self, x, t:int, t_next:int, eps, noise=None) -> tuple: "(x at `t_next`, x̂₀) from x at `t`."; raise NotImplementedError
+    """What `sample_loop` asks of a sampler: the time steps it visits and one update (subclasses
+    fill in `step`)."""
+
+    timesteps: list  # code indices visited, noisiest first
+
+    def reset(self):
+        "Forget any state kept between steps (called before each chunk of images)."
+
+    def needs_noise(self, t: int, t_next: int) -> bool:
+        "Whether `step` from `t` to `t_next` wants fresh noise."
+        return False
+
+    def step(self, x, t: int, t_next: int, eps, noise=None) -> tuple:
+        "(x at `t_next`, x̂₀) from x at `t`."
+        raise NotImplementedError
+
 
 @torch.inference_mode()
-def sample_loop(model, # a noise predictor `model(x_t, t, c) -> ε̂`
-                sampler:Sampler, # supplies the time steps and the update
-                x:torch.Tensor, # the starting noise x_T [N, C, H, W]
-                c=None, # None, or the context as the model takes it
-                guidance:float=1.0, # classifier-free guidance weight w
-                generator:torch.Generator=None, # source of the fresh noise
-                callback=None, # called as callback(t, x, x0_hat) after each update
-                record=()) -> tuple: # time steps at which to keep x̂₀
-    "The one sampling loop, bare: (images in [-1, 1], {t: x̂₀ at the `record` steps}). Only shapes are checked."
+def sample_loop(
+    model,  # a noise predictor `model(x_t, t, c) -> ε̂`
+    sampler: Sampler,  # supplies the time steps and the update
+    x: torch.Tensor,  # the starting noise x_T [N, C, H, W]
+    c=None,  # None, or the context as the model takes it
+    guidance: float = 1.0,  # classifier-free guidance weight w
+    generator: torch.Generator = None,  # source of the fresh noise
+    callback=None,  # called as callback(t, x, x0_hat) after each update
+    record=(),
+) -> tuple:  # time steps at which to keep x̂₀
+    """The one sampling loop, bare: (images in [-1, 1], {t: x̂₀ at the `record` steps}). Only shapes
+    are checked."""
     ts, frames = sampler.timesteps, {}
     sampler.reset()
     for j, t in enumerate(ts):
         t_next = ts[j + 1] if j + 1 < len(ts) else -1
         eps = guided_eps(model, x, torch.full((len(x),), t, device=x.device), c, guidance)
-        if eps.shape != x.shape: raise ArgError('model', f"returned shape {tuple(eps.shape)} for input "
-                                               f"{tuple(x.shape)}; a noise predictor must keep the shape")
-        noise = torch.randn(x.shape, generator=generator, device=x.device) if sampler.needs_noise(t, t_next) else None
+        if eps.shape != x.shape:
+            raise ArgError(
+                'model',
+                f"returned shape {tuple(eps.shape)} for input "
+                f"{tuple(x.shape)}; a noise predictor must keep the shape",
+            )
+        noise = (
+            torch.randn(x.shape, generator=generator, device=x.device)
+            if sampler.needs_noise(t, t_next)
+            else None
+        )
         x, x0_hat = sampler.step(x, t, t_next, eps, noise)
-        if t in record: frames[t] = x0_hat.clamp(-1, 1)
-        if callback is not None: callback(t, x, x0_hat)
+        if t in record:
+            frames[t] = x0_hat.clamp(-1, 1)
+        if callback is not None:
+            callback(t, x, x0_hat)
     return x.clamp(-1, 1), frames
 
 # %% ../nbs/04_sampling.ipynb #24cb178d
 @torch.inference_mode()
-def run_sampler(model, # a noise predictor `model(x_t, t, c) -> ε̂`
-                sampler:Sampler, # supplies the time steps and the update
-                shape, # (N, C, H, W) of the images to draw
-                context=None, # None, class indices [N], or context vectors [N, context_dim]
-                guidance:float=None, # classifier-free guidance weight w in 0 … 100 (None: 1, plain conditional)
-                generator:torch.Generator=None, # source of all randomness
-                x_T:torch.Tensor=None, # start from this noise, [N, C, H, W] or [1, C, H, W], instead of drawing it
-                callback=None, # called as callback(t, x, x0_hat) after each update
-                record=(), # time steps at which to keep x0_hat (then returns images and a dict {t: x0_hat})
-                batch_size:int=None, # at most this many images at once (default: all on a GPU, `CPU_CHUNK` on the CPU)
-                device=None): # default: the model's device
-    "Check every argument once, then draw the images `batch_size` at a time with `sample_loop`; images in [-1, 1]."
+def run_sampler(
+    model,  # a noise predictor `model(x_t, t, c) -> ε̂`
+    sampler: Sampler,  # supplies the time steps and the update
+    shape,  # (N, C, H, W) of the images to draw
+    context=None,  # None, class indices [N], or context vectors [N, context_dim]
+    guidance: float = None,  # classifier-free guidance weight w in 0 … 100 (None: 1, conditional)
+    generator: torch.Generator = None,  # source of all randomness
+    x_T: torch.Tensor = None,  # start from this noise, [N, C, H, W] or [1, C, H, W]
+    callback=None,  # called as callback(t, x, x0_hat) after each update
+    record=(),  # time steps at which to keep x0_hat (then returns images and a dict {t: x0_hat})
+    batch_size: int = None,  # images at once (default: all on a GPU, `CPU_CHUNK` on the CPU)
+    device=None,
+):  # default: the model's device
+    """Check every argument once, then draw the images `batch_size` at a time with `sample_loop`;
+    images in [-1, 1]."""
     a = check_sample_args(model, sampler, shape, context, guidance, x_T, batch_size, device, record)
     (n, *chw), bs, x_T, c = a['shape'], a['batch_size'], a['x_T'], a['context']
     out, frames = [], {}
     for i in range(0, n, bs):
         b = min(bs, n - i)
-        if x_T is None: x = torch.randn((b, *chw), generator=generator, device=a['device'])
-        else: x = (x_T[i:i + b] if len(x_T) == n else x_T).expand(b, *chw).clone()
-        images, kept = sample_loop(model, sampler, x, None if c is None else c[i:i + b], a['guidance'], generator,
-                                   callback, a['record'])
+        if x_T is None:
+            x = torch.randn((b, *chw), generator=generator, device=a['device'])
+        else:
+            x = (x_T[i : i + b] if len(x_T) == n else x_T).expand(b, *chw).clone()
+        images, kept = sample_loop(
+            model,
+            sampler,
+            x,
+            None if c is None else c[i : i + b],
+            a['guidance'],
+            generator,
+            callback,
+            a['record'],
+        )
         out.append(images)
-        for t, v in kept.items(): frames.setdefault(t, []).append(v.cpu())
+        for t, v in kept.items():
+            frames.setdefault(t, []).append(v.cpu())
     images = torch.cat(out)
-    if not torch.isfinite(images).all():                    # one check at the end, not one per step
-        raise ArgError('model', f"produced NaN or inf (are its weights finite? guidance was {a['guidance']:g})")
-    return (images, {t: torch.cat(v) for t, v in sorted(frames.items(), reverse=True)}) if record else images
+    if not torch.isfinite(images).all():  # one check at the end, not one per step
+        raise ArgError(
+            'model', f"produced NaN or inf (are its weights finite? guidance was {a['guidance']:g})"
+        )
+    return (
+        (images, {t: torch.cat(v) for t, v in sorted(frames.items(), reverse=True)})
+        if record
+        else images
+    )
 
 # %% ../nbs/04_sampling.ipynb #80eb4451
 class DDPM(Sampler):
-    "DDPM's ancestral sampler (Ho et al. 2020, Algorithm 2): every step T-1 … 0, fresh noise after each but the last."
-    def __init__(self, schedule:NoiseSchedule,
-                 variance:str='beta', # σ_t² = β_t ('beta') or the posterior variance β̃_t ('posterior')
-                 add_noise:bool=True): # re-add fresh noise at each step (False shows why it is needed)
+    """DDPM's ancestral sampler (Ho et al. 2020, Algorithm 2): every step T-1 … 0, fresh noise after
+    each but the last."""
+
+    def __init__(
+        self,
+        schedule: NoiseSchedule,
+        variance: str = 'beta',  # σ_t² = β_t ('beta') or the posterior variance β̃_t ('posterior')
+        add_noise: bool = True,
+    ):  # re-add fresh noise at each step (False shows why it is needed)
         if variance not in ('beta', 'posterior'):
             raise ArgError('variance', f"expected 'beta' or 'posterior', got {variance!r}")
         self.schedule, self.variance, self.add_noise = schedule, variance, add_noise
         self.timesteps = list(range(schedule.T - 1, -1, -1))
-    def needs_noise(self, t, t_next): return self.add_noise and t_next >= 0
+
+    def needs_noise(self, t, t_next):
+        return self.add_noise and t_next >= 0
+
     def step(self, x, t, t_next, eps, noise=None):
-        return ddpm_step(self.schedule, x, t, eps, noise, self.variance), predict_x0(self.schedule, x, t, eps)
+        return ddpm_step(self.schedule, x, t, eps, noise, self.variance), predict_x0(
+            self.schedule, x, t, eps
+        )
+
 
 @delegates(run_sampler, but=['sampler'])
-def ddpm_sample(model, # a noise predictor `model(x_t, t, c) -> ε̂`
-                schedule:NoiseSchedule,
-                shape, # (N, C, H, W) of the images to draw
-                variance:str='beta', # σ_t² = β_t ('beta') or the posterior variance β̃_t ('posterior')
-                add_noise:bool=True, # re-add fresh noise at each step (False shows why it is needed)
-                **kwargs):
-    "Draw images with DDPM's ancestral sampler (Ho et al. 2020, Algorithm 2); returns images in [-1, 1]."
+def ddpm_sample(
+    model,  # a noise predictor `model(x_t, t, c) -> ε̂`
+    schedule: NoiseSchedule,
+    shape,  # (N, C, H, W) of the images to draw
+    variance: str = 'beta',  # σ_t² = β_t ('beta') or the posterior variance β̃_t ('posterior')
+    add_noise: bool = True,  # re-add fresh noise at each step (False shows why it is needed)
+    **kwargs,
+):
+    """Draw images with DDPM's ancestral sampler (Ho et al. 2020, Algorithm 2); returns images in
+    [-1, 1]."""
     return run_sampler(model, DDPM(schedule, variance, add_noise), shape, **kwargs)
 
 # %% ../nbs/05_fast_sampling.ipynb #a0a78b53
@@ -217,99 +348,150 @@ from .errors import ArgError
 from .schedule import NoiseSchedule
 
 # %% ../nbs/05_fast_sampling.ipynb #475b4e18
-def check_n_calls(n_calls, T:int, sampler:str=None) -> int:
-    "`n_calls` as an int in 1 … T (None: `sampler`'s default, capped at T), else an error naming the range."
-    if n_calls is None and sampler in DEFAULT_CALLS: return min(DEFAULT_CALLS[sampler], T)
-    if isinstance(n_calls, bool) or not isinstance(n_calls, (int, np.integer)) or not 1 <= n_calls <= T:
-        raise ArgError('n_calls', f"expected an integer number of network calls in 1 … {T} (the model's T), "
-                       f"got {n_calls!r}")
+def check_n_calls(n_calls, T: int, sampler: str = None) -> int:
+    """`n_calls` as an int in 1 … T (None: `sampler`'s default, capped at T), else an error naming
+    the range."""
+    if n_calls is None and sampler in DEFAULT_CALLS:
+        return min(DEFAULT_CALLS[sampler], T)
+    if (
+        isinstance(n_calls, bool)
+        or not isinstance(n_calls, (int, np.integer))
+        or not 1 <= n_calls <= T
+    ):
+        raise ArgError(
+            'n_calls',
+            f"expected an integer number of network calls in 1 … {T} (the model's T), "
+            f"got {n_calls!r}",
+        )
     return int(n_calls)
 
-def trailing_timesteps(T:int, n_calls:int) -> list:
-    "`n_calls` time steps from T-1 down, evenly spaced, 'trailing' (diffusers' `timestep_spacing='trailing'`)."
+
+def trailing_timesteps(T: int, n_calls: int) -> list:
+    """`n_calls` time steps from T-1 down, evenly spaced, 'trailing' (diffusers'
+    `timestep_spacing='trailing'`)."""
     return [int(t) for t in np.round(np.arange(T, 0, -T / n_calls)).astype(np.int64) - 1]
 
-DPM_LAMBDA_MIN = -3.0 # DPM-Solver++'s grid starts where λ rises above this (a cosine schedule's noisiest steps add nothing)
 
-def dpm_timesteps(schedule:NoiseSchedule, n_calls:int, lambda_min:float=DPM_LAMBDA_MIN) -> list:
-    "At most `n_calls` time steps even in λ, from T-1 (or the noisiest step with λ ≥ `lambda_min`) down to 0."
-    if n_calls == 1: return [schedule.T - 1]
+# DPM-Solver++'s grid starts where λ rises above this (the noisiest steps of a cosine schedule
+# add nothing)
+DPM_LAMBDA_MIN = -3.0
+
+
+def dpm_timesteps(
+    schedule: NoiseSchedule, n_calls: int, lambda_min: float = DPM_LAMBDA_MIN
+) -> list:
+    """At most `n_calls` time steps even in λ, from T-1 (or the noisiest step with λ ≥ `lambda_min`)
+    down to 0."""
+    if n_calls == 1:
+        return [schedule.T - 1]
     ab = schedule.alpha_bars.numpy()
-    lam = 0.5 * np.log(ab / (1 - ab))                       # decreasing in t
+    lam = 0.5 * np.log(ab / (1 - ab))  # decreasing in t
     start = schedule.T - 1 if lam[-1] >= lambda_min else int(np.nonzero(lam >= lambda_min)[0].max())
     targets = np.linspace(lam[start], lam[0], n_calls)
-    return sorted({int(np.abs(lam[:start + 1] - l).argmin()) for l in targets}, reverse=True)
+    return sorted({int(np.abs(lam[: start + 1] - l).argmin()) for l in targets}, reverse=True)
 
 # %% ../nbs/05_fast_sampling.ipynb #e07df8c8
-def ddim_step(schedule:NoiseSchedule,
-              x:torch.Tensor, # x_t
-              t:int, # the current step
-              s:int, # the next step (s < t), or -1 for the clean image (ᾱ = 1)
-              eps:torch.Tensor, # the predicted noise
-              eta:float=0.0, # 0: deterministic, 1: ancestral
-              noise:torch.Tensor=None # z ~ N(0, I), needed when eta > 0
-             ) -> torch.Tensor: # x_s
+def ddim_step(
+    schedule: NoiseSchedule,
+    x: torch.Tensor,  # x_t
+    t: int,  # the current step
+    s: int,  # the next step (s < t), or -1 for the clean image (ᾱ = 1)
+    eps: torch.Tensor,  # the predicted noise
+    eta: float = 0.0,  # 0: deterministic, 1: ancestral
+    noise: torch.Tensor = None,  # z ~ N(0, I), needed when eta > 0
+) -> torch.Tensor:  # x_s
     "One DDIM step from t to s (Song et al. 2021, eq. 12)."
     ab_t = schedule.alpha_bars[t].item()
     ab_s = schedule.alpha_bars[s].item() if s >= 0 else 1.0
     x0 = predict_x0(schedule, x, t, eps)
     sigma = eta * math.sqrt((1 - ab_s) / (1 - ab_t) * (1 - ab_t / ab_s))
-    x = math.sqrt(ab_s) * x0 + math.sqrt(max(1 - ab_s - sigma ** 2, 0.0)) * eps
+    x = math.sqrt(ab_s) * x0 + math.sqrt(max(1 - ab_s - sigma**2, 0.0)) * eps
     return x + sigma * noise if sigma > 0 and noise is not None else x
 
 # %% ../nbs/05_fast_sampling.ipynb #418cc8ca
 class DDIM(Sampler):
-    "DDIM (Song et al. 2021) over `n_calls` trailing time steps: η = 0 deterministic, η = 1 ancestral."
-    def __init__(self, schedule:NoiseSchedule,
-                 n_calls:int=None, # network calls, time steps visited (default 50, at most T)
-                 eta:float=0.0): # 0: deterministic, 1: ancestral (DDPM-like)
+    """DDIM (Song et al. 2021) over `n_calls` trailing time steps: η = 0 deterministic, η = 1
+    ancestral."""
+
+    def __init__(
+        self,
+        schedule: NoiseSchedule,
+        n_calls: int = None,  # network calls, time steps visited (default 50, at most T)
+        eta: float = 0.0,
+    ):  # 0: deterministic, 1: ancestral (DDPM-like)
         if isinstance(eta, bool) or not isinstance(eta, (int, float)) or not 0 <= eta <= 1:
             raise ArgError('eta', f"expected a number in [0, 1], got {eta!r}")
         self.schedule, self.eta = schedule, eta
         self.timesteps = trailing_timesteps(schedule.T, check_n_calls(n_calls, schedule.T, 'ddim'))
-    def needs_noise(self, t, t_next): return self.eta > 0 and t_next >= 0
+
+    def needs_noise(self, t, t_next):
+        return self.eta > 0 and t_next >= 0
+
     def step(self, x, t, t_next, eps, noise=None):
-        return ddim_step(self.schedule, x, t, t_next, eps, self.eta, noise), predict_x0(self.schedule, x, t, eps)
+        return ddim_step(self.schedule, x, t, t_next, eps, self.eta, noise), predict_x0(
+            self.schedule, x, t, eps
+        )
+
 
 @delegates(run_sampler, but=['sampler'])
-def ddim_sample(model, # a noise predictor `model(x_t, t, c) -> ε̂`
-                schedule:NoiseSchedule,
-                shape, # (N, C, H, W)
-                n_calls:int=None, # network calls, trailing spacing (default 50, at most T)
-                eta:float=0.0, # 0: deterministic, 1: ancestral (DDPM-like)
-                **kwargs):
+def ddim_sample(
+    model,  # a noise predictor `model(x_t, t, c) -> ε̂`
+    schedule: NoiseSchedule,
+    shape,  # (N, C, H, W)
+    n_calls: int = None,  # network calls, trailing spacing (default 50, at most T)
+    eta: float = 0.0,  # 0: deterministic, 1: ancestral (DDPM-like)
+    **kwargs,
+):
     "Draw images with DDIM over `n_calls` trailing time steps; returns images in [-1, 1]."
     return run_sampler(model, DDIM(schedule, n_calls, eta), shape, **kwargs)
 
 # %% ../nbs/05_fast_sampling.ipynb #27f398a3
 class DPMSolver(Sampler):
-    "DPM-Solver++(2M) (Lu et al. 2022) on `dpm_timesteps`; it keeps the previous x̂₀ and step size between steps."
-    def __init__(self, schedule:NoiseSchedule, n_calls:int=None): # network calls (default 10, at most T)
+    """DPM-Solver++(2M) (Lu et al. 2022) on `dpm_timesteps`; it keeps the previous x̂₀ and step size
+    between steps."""
+
+    def __init__(
+        self, schedule: NoiseSchedule, n_calls: int = None
+    ):  # network calls (default 10, at most T)
         self.schedule = schedule
         self.timesteps = dpm_timesteps(schedule, check_n_calls(n_calls, schedule.T, 'dpm'))
         ab = schedule.alpha_bars
-        self.alpha, self.sigma = ab.sqrt(), (1 - ab).sqrt()          # float64, indexed by time step
+        self.alpha, self.sigma = ab.sqrt(), (1 - ab).sqrt()  # float64, indexed by time step
         self.lam = torch.log(self.alpha / self.sigma)
         self.reset()
-    def reset(self): self.prev_x0, self.h_prev = None, None
+
+    def reset(self):
+        self.prev_x0, self.h_prev = None, None
+
     def step(self, x, t, t_next, eps, noise=None):
         x0 = predict_x0(self.schedule, x, t, eps)
-        if t_next < 0: return x0, x0                              # the last update lands on noise level zero: x = x̂₀
+        if t_next < 0:
+            return x0, x0  # the last update lands on noise level zero: x = x̂₀
         h = (self.lam[t_next] - self.lam[t]).item()
         r = h / (2 * self.h_prev) if self.prev_x0 is not None else 0.0
         D = x0 if self.prev_x0 is None else (1 + r) * x0 - r * self.prev_x0
-        x = (self.sigma[t_next] / self.sigma[t]).item() * x - self.alpha[t_next].item() * math.expm1(-h) * D
+        x = (self.sigma[t_next] / self.sigma[t]).item() * x - self.alpha[
+            t_next
+        ].item() * math.expm1(-h) * D
         self.prev_x0, self.h_prev = x0, h
         return x, x0
 
+
 @delegates(run_sampler, but=['sampler'])
-def dpm_sample(model, # a noise predictor `model(x_t, t, c) -> ε̂`
-               schedule:NoiseSchedule,
-               shape, # (N, C, H, W)
-               n_calls:int=None, # network calls (default 10, at most T)
-               **kwargs):
-    "Draw images with DPM-Solver++(2M) (Lu et al. 2022) in `n_calls` network calls; deterministic given x_T."
+def dpm_sample(
+    model,  # a noise predictor `model(x_t, t, c) -> ε̂`
+    schedule: NoiseSchedule,
+    shape,  # (N, C, H, W)
+    n_calls: int = None,  # network calls (default 10, at most T)
+    **kwargs,
+):
+    """Draw images with DPM-Solver++(2M) (Lu et al. 2022) in `n_calls` network calls; deterministic
+    given x_T."""
     return run_sampler(model, DPMSolver(schedule, n_calls), shape, **kwargs)
 
 # %% ../nbs/05_fast_sampling.ipynb #bc69dabb
-SAMPLERS = {'ddpm': ddpm_sample, 'ddim': ddim_sample, 'dpm': dpm_sample}   # `SamplingConfig.sampler` → function
+SAMPLERS = {
+    'ddpm': ddpm_sample,
+    'ddim': ddim_sample,
+    'dpm': dpm_sample,
+}  # `SamplingConfig.sampler` → function

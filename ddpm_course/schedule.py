@@ -15,113 +15,185 @@ from .errors import ArgError, ArgTypeError
 
 # %% ../nbs/01_forward.ipynb #c92afb67
 class NoiseSchedule:
-    "A DDPM noise schedule: `betas[t-1]` = β_t for t = 1 … T (library index 0 … T-1) and everything derived from them, in float64."
-    def __init__(self,
-                 betas, # 1-D, each in (0, 1): the variance of the noise added by each step
-                 kind:str='custom', # how the betas were made, for configs and messages
-                 **params): # the constructor's parameters, kept for `to_config`
+    """A DDPM noise schedule: `betas[t-1]` = β_t for t = 1 … T (library index 0 … T-1) and
+    everything derived from them, in float64."""
+
+    def __init__(
+        self,
+        betas,  # 1-D, each in (0, 1): the variance of the noise added by each step
+        kind: str = 'custom',  # how the betas were made, for configs and messages
+        **params,
+    ):  # the constructor's parameters, kept for `to_config`
         betas = torch.as_tensor(betas, dtype=torch.float64)
-        if betas.ndim != 1 or len(betas) < 1: raise ArgError('betas', f"expected a 1-D sequence of length T ≥ 1, got shape {tuple(betas.shape)}")
+        if betas.ndim != 1 or len(betas) < 1:
+            raise ArgError(
+                'betas', f"expected a 1-D sequence of length T ≥ 1, got shape {tuple(betas.shape)}"
+            )
         if not torch.isfinite(betas).all() or (betas <= 0).any() or (betas >= 1).any():
-            raise ArgError('betas', f"every value must lie in the open interval (0, 1), got min {betas.min().item():.3g}, max {betas.max().item():.3g}")
-        if betas[0] < 1e-15: raise ArgError('betas', f"the first value must be at least 1e-15, or 1 − ᾱ_1 rounds to 0 in float64; got {betas[0].item():.3g}")
+            raise ArgError(
+                'betas',
+                "every value must lie in the open interval (0, 1), got min "
+                f"{betas.min().item():.3g}, max {betas.max().item():.3g}",
+            )
+        if betas[0] < 1e-15:
+            raise ArgError(
+                'betas',
+                "the first value must be at least 1e-15, or 1 − ᾱ_1 rounds to 0 in float64; got "
+                f"{betas[0].item():.3g}",
+            )
         self.kind, self.params = kind, params
-        self.betas = betas                                        # betas[t-1] = β_t
+        self.betas = betas  # betas[t-1] = β_t
         self.alphas = 1 - betas
-        self.alpha_bars = torch.cumprod(self.alphas, 0)           # alpha_bars[t-1] = ᾱ_t = ∏_{s≤t} α_s
-        self.alpha_bars_prev = torch.cat([torch.ones(1, dtype=torch.float64), self.alpha_bars[:-1]])  # ᾱ_{t-1}, with ᾱ_0 = 1
+        self.alpha_bars = torch.cumprod(self.alphas, 0)  # alpha_bars[t-1] = ᾱ_t = ∏_{s≤t} α_s
+        self.alpha_bars_prev = torch.cat(
+            [torch.ones(1, dtype=torch.float64), self.alpha_bars[:-1]]
+        )  # ᾱ_{t-1}, with ᾱ_0 = 1
         self.sqrt_alpha_bars = self.alpha_bars.sqrt()
         self.sqrt_one_minus_alpha_bars = (1 - self.alpha_bars).sqrt()
-        self.posterior_variance = betas * (1 - self.alpha_bars_prev) / (1 - self.alpha_bars)  # β̃_t, the variance of q(x_{t-1} | x_t, x_0)
+        self.posterior_variance = (
+            betas * (1 - self.alpha_bars_prev) / (1 - self.alpha_bars)
+        )  # β̃_t, the variance of q(x_{t-1} | x_t, x_0)
 
     @property
-    def T(self) -> int: return len(self.betas)
-    def __len__(self): return self.T
-    def __repr__(self): return f"NoiseSchedule.{self.kind}(T={self.T}{''.join(f', {k}={v}' for k, v in self.params.items())})"
+    def T(self) -> int:
+        return len(self.betas)
+
+    def __len__(self):
+        return self.T
+
+    def __repr__(self):
+        params = ''.join(f', {k}={v}' for k, v in self.params.items())
+        return f"NoiseSchedule.{self.kind}(T={self.T}{params})"
 
     def snr(self) -> torch.Tensor:
         "The signal-to-noise ratio ᾱ_t / (1 - ᾱ_t) at each step (index t-1)."
         return self.alpha_bars / (1 - self.alpha_bars)
 
 # %% ../nbs/01_forward.ipynb #e24d91c8
-MAX_T = 100_000 # the most time steps a schedule may have (checked before anything is allocated)
+MAX_T = 100_000  # the most time steps a schedule may have (checked before anything is allocated)
+
 
 def _check_T(T):
     if isinstance(T, bool) or not isinstance(T, int) or not 1 <= T <= MAX_T:
         raise ArgError('T', f"expected an integer number of steps in 1 … {MAX_T:,}, got {T!r}")
 
+
 @patch(cls_method=True)
-def linear(cls:NoiseSchedule, T:int, beta_start:float=1e-4, beta_end:float=0.02):
+def linear(cls: NoiseSchedule, T: int, beta_start: float = 1e-4, beta_end: float = 0.02):
     "The DDPM schedule: `T` betas evenly spaced from `beta_start` to `beta_end`."
     _check_T(T)
-    if not 0 < beta_start <= beta_end < 1: raise ArgError('beta_start, beta_end', f"expected 0 < beta_start ≤ beta_end < 1, got {beta_start}, {beta_end}")
-    return cls(torch.linspace(beta_start, beta_end, T, dtype=torch.float64), 'linear', beta_start=beta_start, beta_end=beta_end)
+    if not 0 < beta_start <= beta_end < 1:
+        raise ArgError(
+            'beta_start, beta_end',
+            f"expected 0 < beta_start ≤ beta_end < 1, got {beta_start}, {beta_end}",
+        )
+    return cls(
+        torch.linspace(beta_start, beta_end, T, dtype=torch.float64),
+        'linear',
+        beta_start=beta_start,
+        beta_end=beta_end,
+    )
 
 # %% ../nbs/01_forward.ipynb #6b90b195
 @patch(cls_method=True)
-def cosine(cls:NoiseSchedule, T:int, s:float=0.008, max_beta:float=0.999):
+def cosine(cls: NoiseSchedule, T: int, s: float = 0.008, max_beta: float = 0.999):
     "The cosine schedule of Nichol & Dhariwal 2021 (betas clipped at `max_beta`)."
     _check_T(T)
-    if not s > 0: raise ArgError('s', f"expected a positive offset, got {s}")
-    if not 0 < max_beta < 1: raise ArgError('max_beta', f"expected a value in (0, 1), got {max_beta}")
+    if not s > 0:
+        raise ArgError('s', f"expected a positive offset, got {s}")
+    if not 0 < max_beta < 1:
+        raise ArgError('max_beta', f"expected a value in (0, 1), got {max_beta}")
     f = lambda u: math.cos((u + s) / (1 + s) * math.pi / 2) ** 2
-    betas = [min(1 - f(t / T) / f((t - 1) / T), max_beta) for t in range(1, T + 1)]   # β_1 … β_T
-    return cls(torch.tensor(betas, dtype=torch.float64).clamp_min(1e-12), 'cosine', s=s, max_beta=max_beta)
+    betas = [min(1 - f(t / T) / f((t - 1) / T), max_beta) for t in range(1, T + 1)]  # β_1 … β_T
+    return cls(
+        torch.tensor(betas, dtype=torch.float64).clamp_min(1e-12), 'cosine', s=s, max_beta=max_beta
+    )
 
 # %% ../nbs/01_forward.ipynb #70779492
 @patch
-def to_config(self:NoiseSchedule) -> dict:
+def to_config(self: NoiseSchedule) -> dict:
     "A JSON-able description from which `NoiseSchedule.from_config` rebuilds this schedule."
-    if self.kind in ('linear', 'cosine'): return dict(kind=self.kind, T=self.T, **self.params)
+    if self.kind in ('linear', 'cosine'):
+        return dict(kind=self.kind, T=self.T, **self.params)
     return dict(kind='custom', betas=self.betas.tolist())
 
+
 @patch(cls_method=True)
-def from_config(cls:NoiseSchedule, config:dict,
-                where:str='schedule config', # names the source in errors (e.g. a config.json)
-                error=ArgError): # the class raised for a bad config
-    "Rebuild a schedule from `to_config`'s dictionary, refusing a bad one before anything is allocated."
-    if not isinstance(config, dict): raise error(where, f"expected an object, got {type(config).__name__}")
-    config = dict(config); kind = config.pop('kind', None)
+def from_config(
+    cls: NoiseSchedule,
+    config: dict,
+    where: str = 'schedule config',  # names the source in errors (e.g. a config.json)
+    error=ArgError,
+):  # the class raised for a bad config
+    """Rebuild a schedule from `to_config`'s dictionary, refusing a bad one before anything is
+    allocated."""
+    if not isinstance(config, dict):
+        raise error(where, f"expected an object, got {type(config).__name__}")
+    config = dict(config)
+    kind = config.pop('kind', None)
     makers = {'linear': cls.linear, 'cosine': cls.cosine, 'custom': lambda betas: cls(betas)}
-    if kind not in makers: raise error(where, f"unknown kind {kind!r}; expected 'linear', 'cosine' or 'custom'")
-    if kind == 'custom' and (not isinstance(config.get('betas'), list) or len(config['betas']) > MAX_T):
+    if kind not in makers:
+        raise error(where, f"unknown kind {kind!r}; expected 'linear', 'cosine' or 'custom'")
+    if kind == 'custom' and (
+        not isinstance(config.get('betas'), list) or len(config['betas']) > MAX_T
+    ):
         raise error(where, f"custom betas must be a list of at most {MAX_T:,} numbers")
-    try: return makers[kind](**config)
-    except (TypeError, ArgError) as e: raise error(where, str(e)) from None
+    try:
+        return makers[kind](**config)
+    except (TypeError, ArgError) as e:
+        raise error(where, str(e)) from None
 
 # %% ../nbs/01_forward.ipynb #dd147460
-def at(values:torch.Tensor, # a schedule array, float64 [T]
-       t:torch.Tensor, # int64 time-step indices [N]
-       x:torch.Tensor): # the batch [N, ...] to broadcast over (gives dtype and device)
+def at(
+    values: torch.Tensor,  # a schedule array, float64 [T]
+    t: torch.Tensor,  # int64 time-step indices [N]
+    x: torch.Tensor,
+):  # the batch [N, ...] to broadcast over (gives dtype and device)
     "`values[t]` shaped `[N, 1, 1, …]` to broadcast over `x`, in `x`'s dtype and device."
     v = values.to(x.device)[t.to(x.device)]
     return v.reshape(-1, *([1] * (x.ndim - 1))).to(x.dtype)
 
-@patch
-def check_t(self:NoiseSchedule, t, n:int=None):
-    "`t` as an int64 tensor, checked to lie in 0 … T-1 (and to have `n` entries)."
-    t = torch.as_tensor(t)
-    if t.is_floating_point() or t.dtype == torch.bool: raise ArgTypeError('t', f"expected integer time steps, got {t.dtype}")
-    if t.ndim == 0: t = t.expand(n if n is not None else 1)
-    if n is not None and t.shape != (n,): raise ArgError('t', f"expected shape [{n}], got {tuple(t.shape)}")
-    if len(t) and (t.min() < 0 or t.max() >= self.T): raise ArgError('t', f"time steps must lie in 0 … {self.T-1}, got {t.min().item()} … {t.max().item()}")
-    return t.long()
 
 @patch
-def q_sample(self:NoiseSchedule,
-             x0:torch.Tensor, # clean images [N, C, H, W]
-             t:torch.Tensor, # int64 time-step indices [N] in 0 … T-1 (or one int for all); index t-1 gives x_t
-             noise:torch.Tensor): # ε, same shape as x0
+def check_t(self: NoiseSchedule, t, n: int = None):
+    "`t` as an int64 tensor, checked to lie in 0 … T-1 (and to have `n` entries)."
+    t = torch.as_tensor(t)
+    if t.is_floating_point() or t.dtype == torch.bool:
+        raise ArgTypeError('t', f"expected integer time steps, got {t.dtype}")
+    if t.ndim == 0:
+        t = t.expand(n if n is not None else 1)
+    if n is not None and t.shape != (n,):
+        raise ArgError('t', f"expected shape [{n}], got {tuple(t.shape)}")
+    if len(t) and (t.min() < 0 or t.max() >= self.T):
+        raise ArgError(
+            't', f"time steps must lie in 0 … {self.T - 1}, got {t.min().item()} … {t.max().item()}"
+        )
+    return t.long()
+
+
+@patch
+def q_sample(
+    self: NoiseSchedule,
+    x0: torch.Tensor,  # clean images [N, C, H, W]
+    t: torch.Tensor,  # int64 time-step indices [N] in 0 … T-1 (or one int); index t-1 gives x_t
+    noise: torch.Tensor,
+):  # ε, same shape as x0
     "Sample x_t ~ q(x_t | x_0): `sqrt(ᾱ_t) * x0 + sqrt(1 - ᾱ_t) * noise`."
-    if noise.shape != x0.shape: raise ArgError('noise', f"expected the shape of x0 {tuple(x0.shape)}, got {tuple(noise.shape)}")
+    if noise.shape != x0.shape:
+        raise ArgError(
+            'noise', f"expected the shape of x0 {tuple(x0.shape)}, got {tuple(noise.shape)}"
+        )
     t = self.check_t(t, len(x0))
     return at(self.sqrt_alpha_bars, t, x0) * x0 + at(self.sqrt_one_minus_alpha_bars, t, x0) * noise
 
 # %% ../nbs/01_forward.ipynb #dab4c4b8
-def q_step(schedule:NoiseSchedule,
-           x_prev:torch.Tensor, # the image after `t` steps (the paper's x_t)
-           t:int, # library index: the step applies β_{t+1} = `betas[t]`
-           noise:torch.Tensor): # ε, same shape as x_prev
-    "One forward step, from the image after `t` steps to the image after `t + 1`: `sqrt(1 - β) * x_prev + sqrt(β) * noise`."
+def q_step(
+    schedule: NoiseSchedule,
+    x_prev: torch.Tensor,  # the image after `t` steps (the paper's x_t)
+    t: int,  # library index: the step applies β_{t+1} = `betas[t]`
+    noise: torch.Tensor,
+):  # ε, same shape as x_prev
+    """One forward step, from the image after `t` steps to the image after `t + 1`: `sqrt(1 - β) *
+    x_prev + sqrt(β) * noise`."""
     b = schedule.betas[t].item()
     return math.sqrt(1 - b) * x_prev + math.sqrt(b) * noise

@@ -13,15 +13,26 @@ from dataclasses import MISSING, field, fields, asdict
 from .errors import ArgError, ArgTypeError
 
 # %% ../nbs/00d_settings.ipynb #1a195b62
-def setting(default, # the value when none is given
-            help:str, # one line: what the setting does (the flag's help, the model card's words)
-            lo=None, hi=None, # inclusive range, for numbers (and each side of a size)
-            choices:tuple=None, # allowed strings
-            pattern:str=None, # a regular expression the whole string must match (e.g. `cuda:N`)
-            multiple_of:int=None, # integers must be multiples of this
-            flag=True): # the command-line flag: True `--name-with-dashes`, a string to rename it, False for none
+def setting(
+    default,  # the value when none is given
+    help: str,  # one line: what the setting does (the flag's help, the model card's words)
+    lo=None,
+    hi=None,  # inclusive range, for numbers (and each side of a size)
+    choices: tuple = None,  # allowed strings
+    pattern: str = None,  # a regular expression the whole string must match (e.g. `cuda:N`)
+    multiple_of: int = None,  # integers must be multiples of this
+    flag=True,
+):  # the command-line flag: True `--name-with-dashes`, a string to rename it, False for none
     "A dataclass field declaring one setting: its default, what it may be, its help and its flag."
-    meta = dict(help=help, lo=lo, hi=hi, choices=choices, pattern=pattern, multiple_of=multiple_of, flag=flag)
+    meta = dict(
+        help=help,
+        lo=lo,
+        hi=hi,
+        choices=choices,
+        pattern=pattern,
+        multiple_of=multiple_of,
+        flag=flag,
+    )
     return field(default=default, metadata=meta)
 
 # %% ../nbs/00d_settings.ipynb #2212c5b7
@@ -33,50 +44,80 @@ def _kind(f) -> tuple:
         return inner[0], True
     return tp, False
 
+
 def describe(f) -> str:
     "What a field accepts, in words: 'an integer in 1 … 256 (a multiple of 2)'."
     tp, m = _kind(f)[0], f.metadata
-    if m['choices']: return f"one of {', '.join(m['choices'])}"
-    if m['pattern']: return f"one of {m['help']}"
-    what = {int: 'an integer', float: 'a number', bool: 'True or False', str: 'a string',
-            tuple: 'a size (one integer, or two for H, W)'}[tp]
-    if m['lo'] is not None or m['hi'] is not None: what += f" in {m['lo']:,} … {m['hi']:,}"
-    if m['multiple_of']: what += f" (a multiple of {m['multiple_of']})"
+    if m['choices']:
+        return f"one of {', '.join(m['choices'])}"
+    if m['pattern']:
+        return f"one of {m['help']}"
+    what = {
+        int: 'an integer',
+        float: 'a number',
+        bool: 'True or False',
+        str: 'a string',
+        tuple: 'a size (one integer, or two for H, W)',
+    }[tp]
+    if m['lo'] is not None or m['hi'] is not None:
+        what += f" in {m['lo']:,} … {m['hi']:,}"
+    if m['multiple_of']:
+        what += f" (a multiple of {m['multiple_of']})"
     return what + (' or None' if _kind(f)[1] else '')
 
-def _is_int(v) -> bool: return isinstance(v, int) and not isinstance(v, bool)
 
-def check_setting(f, v, # the field and the value given for it
-                  where:str=None, # prefix for the error's `arg` (e.g. 'config.json: model')
-                  error=ArgError): # the class raised for a bad value
-    "`v` checked against the field's declaration (ints accepted for floats), else one error naming the field."
+def _is_int(v) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+def check_setting(
+    f,
+    v,  # the field and the value given for it
+    where: str = None,  # prefix for the error's `arg` (e.g. 'config.json: model')
+    error=ArgError,
+):  # the class raised for a bad value
+    """`v` checked against the field's declaration (ints accepted for floats), else one error naming
+    the field."""
     tp, optional = _kind(f)
     m, name = f.metadata, f"{where}.{f.name}" if where else f.name
     bad = lambda cls: cls(name, f"expected {describe(f)}, got {v!r}"[:300])
     if v is None:
-        if optional: return None
+        if optional:
+            return None
         raise bad(ArgTypeError if error is ArgError else error)
     if tp is tuple:
         vals = (v, v) if _is_int(v) else tuple(v) if isinstance(v, (tuple, list)) else ()
-    elif tp is float: vals = (float(v),) if _is_int(v) or isinstance(v, float) else ()
-    elif tp is int: vals = (v,) if _is_int(v) else ()
-    else: vals = (v,) if isinstance(v, tp) else ()
+    elif tp is float:
+        vals = (float(v),) if _is_int(v) or isinstance(v, float) else ()
+    elif tp is int:
+        vals = (v,) if _is_int(v) else ()
+    else:
+        vals = (v,) if isinstance(v, tp) else ()
     if len(vals) != (2 if tp is tuple else 1) or (tp is tuple and not all(map(_is_int, vals))):
         raise bad(ArgTypeError if error is ArgError else error)
     for x in vals:
-        if isinstance(x, float) and not math.isfinite(x): raise bad(error)
-        if m['lo'] is not None and x < m['lo']: raise bad(error)
-        if m['hi'] is not None and x > m['hi']: raise bad(error)
-        if m['multiple_of'] and x % m['multiple_of']: raise bad(error)
-        if m['choices'] and x not in m['choices']: raise bad(error)
-        if m['pattern'] and not re.fullmatch(m['pattern'], x): raise bad(error)
+        if isinstance(x, float) and not math.isfinite(x):
+            raise bad(error)
+        if m['lo'] is not None and x < m['lo']:
+            raise bad(error)
+        if m['hi'] is not None and x > m['hi']:
+            raise bad(error)
+        if m['multiple_of'] and x % m['multiple_of']:
+            raise bad(error)
+        if m['choices'] and x not in m['choices']:
+            raise bad(error)
+        if m['pattern'] and not re.fullmatch(m['pattern'], x):
+            raise bad(error)
     return vals if tp is tuple else vals[0]
 
 # %% ../nbs/00d_settings.ipynb #d4637fdb
 class Settings:
-    "Base of the settings dataclasses: each field's declaration (`setting`) gives its check, JSON and flag."
+    """Base of the settings dataclasses: each field's declaration (`setting`) gives its check, JSON
+    and flag."""
+
     def __post_init__(self):
-        for f in fields(self): setattr(self, f.name, check_setting(f, getattr(self, f.name)))
+        for f in fields(self):
+            setattr(self, f.name, check_setting(f, getattr(self, f.name)))
         self.check()
 
     def check(self):
@@ -87,59 +128,99 @@ class Settings:
         return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(self).items()}
 
     @classmethod
-    def from_dict(cls, d:dict, # e.g. a section of config.json
-                  where:str=None, # names the source in errors ('…/config.json: model')
-                  error=ArgError): # the class raised for a bad or unknown field
+    def from_dict(
+        cls,
+        d: dict,  # e.g. a section of config.json
+        where: str = None,  # names the source in errors ('…/config.json: model')
+        error=ArgError,
+    ):  # the class raised for a bad or unknown field
         "Settings from a dict, each field checked; unknown names are refused."
-        if not isinstance(d, dict): raise error(where, f"expected an object of settings, got {type(d).__name__}")
+        if not isinstance(d, dict):
+            raise error(where, f"expected an object of settings, got {type(d).__name__}")
         unknown = sorted(set(map(str, d)) - {f.name for f in fields(cls)})
-        if unknown: raise error(where, f"unknown setting(s) {', '.join(unknown)[:200]}")
-        checked = {f.name: check_setting(f, d[f.name], where, error) for f in fields(cls) if f.name in d}
+        if unknown:
+            raise error(where, f"unknown setting(s) {', '.join(unknown)[:200]}")
+        checked = {
+            f.name: check_setting(f, d[f.name], where, error) for f in fields(cls) if f.name in d
+        }
         return cls(**checked)
 
     @classmethod
-    def declaration(cls, name:str):
+    def declaration(cls, name: str):
         "The dataclass field that declares setting `name`."
         return cls.__dataclass_fields__[name]
 
     def differences(self, other) -> list:
         "`(name, mine, other's)` for each field where `other` (same class) differs."
-        return [(f.name, getattr(self, f.name), getattr(other, f.name)) for f in fields(self)
-                if getattr(self, f.name) != getattr(other, f.name)]
+        return [
+            (f.name, getattr(self, f.name), getattr(other, f.name))
+            for f in fields(self)
+            if getattr(self, f.name) != getattr(other, f.name)
+        ]
 
 # %% ../nbs/00d_settings.ipynb #4e05035d
 def flag_name(f) -> str:
     "The command-line flag of a settings field (`--n-feat`), or None if it has none."
     flag = f.metadata.get('flag', True)
-    if flag is False: return None
+    if flag is False:
+        return None
     return flag if isinstance(flag, str) else '--' + f.name.replace('_', '-')
+
 
 def flag_type(f):
     "An argparse type for field `f`: the text converted and checked by `check_setting`."
     tp, optional = _kind(f)
-    def parse(s:str):
-        if optional and s.lower() in ('none', 'off'): return None
-        try: v = tp(s) if tp in (int, float) else s
-        except ValueError: v = s
-        try: return check_setting(f, v)
-        except (ArgError, ArgTypeError) as e: raise argparse.ArgumentTypeError(e.msg) from None
+
+    def parse(s: str):
+        if optional and s.lower() in ('none', 'off'):
+            return None
+        try:
+            v = tp(s) if tp in (int, float) else s
+        except ValueError:
+            v = s
+        try:
+            return check_setting(f, v)
+        except (ArgError, ArgTypeError) as e:
+            raise argparse.ArgumentTypeError(e.msg) from None
+
     parse.__name__ = describe(f)
     return parse
 
-def add_flags(parser:argparse.ArgumentParser, cls, # a `Settings` class
-              defaults:dict=None, # shown defaults that differ from the declaration (e.g. the CLI's model)
-              skip=()): # field names to leave out
-    "Add a flag for each field of `cls`; a flag not given leaves no attribute, so `given_flags` can tell."
+
+def add_flags(
+    parser: argparse.ArgumentParser,
+    cls,  # a `Settings` class
+    defaults: dict = None,  # shown defaults that differ from the declaration (e.g. the CLI's model)
+    skip=(),
+):  # field names to leave out
+    """Add a flag for each field of `cls`; a flag not given leaves no attribute, so `given_flags`
+    can tell."""
     for f in fields(cls):
         name = flag_name(f)
-        if name is None or f.name in skip: continue
+        if name is None or f.name in skip:
+            continue
         default = (defaults or {}).get(f.name, f.default)
-        shown = 'none' if default is None else f"{default:g}" if isinstance(default, float) else default
+        shown = (
+            'none' if default is None else f"{default:g}" if isinstance(default, float) else default
+        )
         if _kind(f)[0] is bool:
-            parser.add_argument(name, dest=f.name, action='store_true', default=argparse.SUPPRESS,
-                                help=f.metadata['help'])
-        else: parser.add_argument(name, dest=f.name, type=flag_type(f), default=argparse.SUPPRESS,
-                                  metavar=f.name.upper(), help=f"{f.metadata['help']} (default {shown})")
+            parser.add_argument(
+                name,
+                dest=f.name,
+                action='store_true',
+                default=argparse.SUPPRESS,
+                help=f.metadata['help'],
+            )
+        else:
+            parser.add_argument(
+                name,
+                dest=f.name,
+                type=flag_type(f),
+                default=argparse.SUPPRESS,
+                metavar=f.name.upper(),
+                help=f"{f.metadata['help']} (default {shown})",
+            )
+
 
 def given_flags(args, cls) -> dict:
     "The fields of `cls` the user set on the command line."

@@ -12,12 +12,16 @@ import numpy as np
 from pathlib import Path
 
 # %% ../nbs/00b_testing.ipynb #7b2f660f
-def write_idx(path, array:np.ndarray):
-    "Write `array` (uint8 or int32) as an uncompressed IDX file: the inverse of `read_idx`, for tests and exports."
+def write_idx(path, array: np.ndarray):
+    """Write `array` (uint8 or int32) as an uncompressed IDX file: the inverse of `read_idx`, for
+    tests and exports."""
     codes = {np.dtype(np.uint8): 0x08, np.dtype('>i4'): 0x0C}
     array = np.asarray(array)
-    if array.dtype == np.int32: array = array.astype('>i4')
-    header = bytes([0, 0, codes[array.dtype], array.ndim]) + b''.join(int(s).to_bytes(4, 'big') for s in array.shape)
+    if array.dtype == np.int32:
+        array = array.astype('>i4')
+    header = bytes([0, 0, codes[array.dtype], array.ndim]) + b''.join(
+        int(s).to_bytes(4, 'big') for s in array.shape
+    )
     Path(path).write_bytes(header + array.tobytes())
 
 # %% ../nbs/01_forward.ipynb #0740ee3d
@@ -25,42 +29,60 @@ import math
 import torch
 
 # %% ../nbs/01_forward.ipynb #ec3df932
-def check_moments(samples:torch.Tensor, # 1-D draws
-                  mean:float, var:float, # the expected mean and variance
-                  z:float=5.0): # how many standard errors to allow
+def check_moments(
+    samples: torch.Tensor,  # 1-D draws
+    mean: float,
+    var: float,  # the expected mean and variance
+    z: float = 5.0,
+):  # how many standard errors to allow
     "Assert that `samples` have this `mean` and `var` within `z` standard errors."
     n = len(samples)
     m, v = samples.mean().item(), samples.var().item()
     se_m, se_v = math.sqrt(var / n), var * math.sqrt(2 / (n - 1))
-    assert abs(m - mean) < z * se_m, f"mean {m:.5f} differs from {mean:.5f} by more than {z} standard errors ({se_m:.2g})"
-    assert abs(v - var) < z * se_v, f"variance {v:.5f} differs from {var:.5f} by more than {z} standard errors ({se_v:.2g})"
+    assert abs(m - mean) < z * se_m, (
+        f"mean {m:.5f} differs from {mean:.5f} by more than {z} standard errors ({se_m:.2g})"
+    )
+    assert abs(v - var) < z * se_v, (
+        f"variance {v:.5f} differs from {var:.5f} by more than {z} standard errors ({se_v:.2g})"
+    )
 
 # %% ../nbs/04_sampling.ipynb #669fbed6
 import torch
 from .schedule import NoiseSchedule
 
+
 class GaussianOptimalEps:
     "The exact noise predictor for data x0 ~ N(mu, s²) per pixel: a test oracle for samplers."
-    def __init__(self, schedule:NoiseSchedule, mu:torch.Tensor, s:torch.Tensor):
+
+    def __init__(self, schedule: NoiseSchedule, mu: torch.Tensor, s: torch.Tensor):
         self.schedule, self.mu, self.s = schedule, mu, s
+
     def __call__(self, x, t, c=None):
         ab = self.schedule.alpha_bars.to(x.device)[t].reshape(-1, *[1] * (x.ndim - 1)).to(x.dtype)
-        return (1 - ab).sqrt() * (x - ab.sqrt() * self.mu) / (ab * self.s ** 2 + 1 - ab)
+        return (1 - ab).sqrt() * (x - ab.sqrt() * self.mu) / (ab * self.s**2 + 1 - ab)
 
 # %% ../nbs/05_fast_sampling.ipynb #0aae4622
 class GaussianMixtureEps:
-    "The exact noise predictor for data x0 ~ Σ_k w_k N(m_k, s_k²) per pixel (a mixture of Gaussians): a harder test oracle."
+    """The exact noise predictor for data x0 ~ Σ_k w_k N(m_k, s_k²) per pixel (a mixture of
+    Gaussians): a harder test oracle."""
+
     def __init__(self, schedule, m=(-0.6, 0.5), s=(0.05, 0.15), w=(0.5, 0.5)):
         self.ab = schedule.alpha_bars
         self.m, self.s, self.w = (torch.tensor(v, dtype=torch.float64) for v in (m, s, w))
-    def sample(self, n:int, generator=None) -> torch.Tensor:
+
+    def sample(self, n: int, generator=None) -> torch.Tensor:
         "`n` draws of x0, float64 `[n]`."
         k = torch.multinomial(self.w, n, replacement=True, generator=generator)
         return self.m[k] + self.s[k] * torch.randn(n, generator=generator, dtype=torch.float64)
+
     def __call__(self, x, t, c=None):
-        ab = self.ab.to(x.device)[t].reshape(-1, *[1] * (x.ndim - 1))[..., None]   # a trailing axis for the modes
+        ab = self.ab.to(x.device)[t].reshape(-1, *[1] * (x.ndim - 1))[
+            ..., None
+        ]  # a trailing axis for the modes
         a, xe = ab.sqrt(), x.double()[..., None]
-        var = ab * self.s ** 2 + 1 - ab                          # the variance of x_t within each mode
-        post = torch.softmax(torch.log(self.w) - 0.5 * torch.log(var) - 0.5 * (xe - a * self.m) ** 2 / var, -1)
-        x0 = (post * (self.m + a * self.s ** 2 / var * (xe - a * self.m))).sum(-1)   # E[x0 | x_t]
+        var = ab * self.s**2 + 1 - ab  # the variance of x_t within each mode
+        post = torch.softmax(
+            torch.log(self.w) - 0.5 * torch.log(var) - 0.5 * (xe - a * self.m) ** 2 / var, -1
+        )
+        x0 = (post * (self.m + a * self.s**2 / var * (xe - a * self.m))).sum(-1)  # E[x0 | x_t]
         return ((x.double() - a[..., 0] * x0) / (1 - ab[..., 0]).sqrt()).to(x.dtype)

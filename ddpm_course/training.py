@@ -21,276 +21,530 @@ from .schedule import NoiseSchedule
 from .settings import Settings, setting
 from .unet import ContextUnet
 from .sampling import SamplingConfig
-from .checkpoint import save_checkpoint, load_training_state, check_out_dir, checkpoint_lock  # 03a
+from ddpm_course.checkpoint import (
+    save_checkpoint,
+    load_training_state,
+    check_out_dir,
+    checkpoint_lock,
+)  # 03a
 from .pipeline import Pipeline  # chapter 05b
-from .runtime import (Progress, smooth, windowed_mean, dist_info, wrap_distributed, mean_over_processes,
-                                 all_agree, deferred_interrupts)
+from ddpm_course.runtime import (
+    Progress,
+    smooth,
+    windowed_mean,
+    dist_info,
+    wrap_distributed,
+    mean_over_processes,
+    all_agree,
+    deferred_interrupts,
+)
 
 # %% ../nbs/03_training.ipynb #5a6f4da8
-def batch_randomness(n_images:int, # size of the data set
-               batch_size:int, T:int, image_shape:tuple, p_uncond:float,
-               generator:torch.Generator=None, device=None) -> tuple:
-    "All the randomness of one training step: (data indices, time steps, noise, context-kept mask), in this order."
+def batch_randomness(
+    n_images: int,  # size of the data set
+    batch_size: int,
+    T: int,
+    image_shape: tuple,
+    p_uncond: float,
+    generator: torch.Generator = None,
+    device=None,
+) -> tuple:
+    """All the randomness of one training step: (data indices, time steps, noise, context-kept
+    mask), in this order."""
     idx = torch.randint(0, n_images, (batch_size,), device=device, generator=generator)
     t = torch.randint(0, T, (batch_size,), device=device, generator=generator)
     noise = torch.randn((batch_size, *image_shape), device=device, generator=generator)
     keep = torch.rand(batch_size, device=device, generator=generator) >= p_uncond
     return idx, t, noise, keep
 
-def diffusion_loss(model, # noise predictor `model(x_t, t, c)` (or a DistributedDataParallel around one)
-                   schedule:NoiseSchedule,
-                   x0:torch.Tensor, # clean images [N, C, H, W] in [-1, 1]
-                   labels:torch.Tensor=None, # class indices [N] or context vectors [N, context_dim] (None: unconditional)
-                   t:torch.Tensor=None, # time steps [N] (default: uniform at random)
-                   noise:torch.Tensor=None, # ε (default: standard normal)
-                   keep:torch.Tensor=None, # bool [N]: False replaces the context by the null context
-                   p_uncond:float=0.1, # probability of dropping the context, when `keep` is not given
-                   generator:torch.Generator=None,
-                   min_snr_gamma:float=None # weigh each image by min(SNR_t, γ) / SNR_t (Hang et al. 2023); None: plain MSE
-                  ) -> torch.Tensor:
-    "The mean squared error between the true and the predicted noise, one random time step per image."
+
+def diffusion_loss(
+    model,  # noise predictor `model(x_t, t, c)` (or a DistributedDataParallel around one)
+    schedule: NoiseSchedule,
+    x0: torch.Tensor,  # clean images [N, C, H, W] in [-1, 1]
+    labels: torch.Tensor = None,  # class indices [N] or context vectors [N, d] (None: no context)
+    t: torch.Tensor = None,  # time steps [N] (default: uniform at random)
+    noise: torch.Tensor = None,  # ε (default: standard normal)
+    keep: torch.Tensor = None,  # bool [N]: False replaces the context by the null context
+    p_uncond: float = 0.1,  # probability of dropping the context, when `keep` is not given
+    generator: torch.Generator = None,
+    min_snr_gamma: float = None,  # weight min(SNR_t, γ) / SNR_t (Hang et al. 2023); None: plain MSE
+) -> torch.Tensor:
+    """The mean squared error between the true and the predicted noise, one random time step per
+    image."""
     n, dev = len(x0), x0.device
-    if t is None: t = torch.randint(0, schedule.T, (n,), device=dev, generator=generator)
-    if noise is None: noise = torch.randn(x0.shape, device=dev, generator=generator)
+    if t is None:
+        t = torch.randint(0, schedule.T, (n,), device=dev, generator=generator)
+    if noise is None:
+        noise = torch.randn(x0.shape, device=dev, generator=generator)
     xt = schedule.q_sample(x0, t, noise)
     c = None
     if labels is not None:
-        net = getattr(model, 'module', model)                  # the network inside DistributedDataParallel
-        if not labels.is_floating_point():                      # class indices → one-hot vectors
+        net = getattr(model, 'module', model)  # the network inside DistributedDataParallel
+        if not labels.is_floating_point():  # class indices → one-hot vectors
             labels = labels[:, None] == torch.arange(net.n_classes, device=dev)
         c = labels.to(x0.dtype)
-        if keep is None: keep = torch.rand(n, device=dev, generator=generator) >= p_uncond
+        if keep is None:
+            keep = torch.rand(n, device=dev, generator=generator) >= p_uncond
         c = c * keep[:, None]
-    err = (model(xt, t, c).float() - noise).pow(2)      # float32 even under bf16 autocast
-    if min_snr_gamma is None: return err.mean()
+    err = (model(xt, t, c).float() - noise).pow(2)  # float32 even under bf16 autocast
+    if min_snr_gamma is None:
+        return err.mean()
     snr = schedule.snr().to(dev, torch.float32)[t]
     weight = snr.clamp(max=min_snr_gamma) / snr
     return (err.flatten(1).mean(1) * weight).mean()
 
 # %% ../nbs/03_training.ipynb #e9424818
-DEVICE_PATTERN = r'auto|cpu|mps|cuda(:\d{1,4})?' # the devices a setting may name
+DEVICE_PATTERN = r'auto|cpu|mps|cuda(:\d{1,4})?'  # the devices a setting may name
+
 
 @dataclass
 class TrainConfig(Settings):
     "Every setting of a training run (saved in the checkpoint's config.json)."
-    steps:int | None = setting(None, "budget in optimiser steps (default 1,000 when no budget is given)",
-                               lo=1, hi=10**9)
-    epochs:float | None = setting(None, "budget in passes over the data", lo=1e-6, hi=1e6)
-    minutes:float | None = setting(None, "budget in wall-clock minutes", lo=1e-3, hi=60 * 24 * 30)
-    batch_size:int = setting(32, "images per optimiser step (per process)", lo=1, hi=65536)
-    lr:float = setting(2e-3, "peak learning rate of AdamW", lo=1e-12, hi=10)
-    warmup:int = setting(200, "linear learning-rate warm-up steps (at most a tenth of the budget)", lo=1, hi=10**9)
-    weight_decay:float = setting(0.0, "AdamW weight decay", lo=0, hi=10)
-    grad_clip:float = setting(1.0, "gradient norm clip", lo=1e-12, hi=1e6)
-    ema_decay:float = setting(0.999, "decay of the weights' moving average", lo=0, hi=0.999999)
-    p_uncond:float = setting(0.1, "fraction of images trained without their context, for guidance", lo=0, hi=0.99)
-    min_snr_gamma:float | None = setting(5.0, "loss weight min(SNR, γ)/SNR per image (none: plain MSE)",
-                                         lo=1e-6, hi=1e6, flag='--min-snr')
-    seed:int = setting(0, "random seed", lo=0, hi=2**63 - 1)
-    device:str = setting('auto', "auto (CUDA > MPS > CPU), cpu, cuda, cuda:N or mps", pattern=DEVICE_PATTERN)
-    bf16:bool = setting(False, "bfloat16 autocast (CUDA only)")
-    log_every:int = setting(25, "steps between progress updates", lo=1, hi=10**9, flag=False)
-    ckpt_every_minutes:float = setting(5.0, "minutes between periodic checkpoints", lo=1e-4, hi=1e6,
-                                       flag='--ckpt-every')
+
+    steps: int | None = setting(
+        None, "budget in optimiser steps (default 1,000 when no budget is given)", lo=1, hi=10**9
+    )
+    epochs: float | None = setting(None, "budget in passes over the data", lo=1e-6, hi=1e6)
+    minutes: float | None = setting(None, "budget in wall-clock minutes", lo=1e-3, hi=60 * 24 * 30)
+    batch_size: int = setting(32, "images per optimiser step (per process)", lo=1, hi=65536)
+    lr: float = setting(2e-3, "peak learning rate of AdamW", lo=1e-12, hi=10)
+    warmup: int = setting(
+        200, "linear learning-rate warm-up steps (at most a tenth of the budget)", lo=1, hi=10**9
+    )
+    weight_decay: float = setting(0.0, "AdamW weight decay", lo=0, hi=10)
+    grad_clip: float = setting(1.0, "gradient norm clip", lo=1e-12, hi=1e6)
+    ema_decay: float = setting(0.999, "decay of the weights' moving average", lo=0, hi=0.999999)
+    p_uncond: float = setting(
+        0.1, "fraction of images trained without their context, for guidance", lo=0, hi=0.99
+    )
+    min_snr_gamma: float | None = setting(
+        5.0,
+        "loss weight min(SNR, γ)/SNR per image (none: plain MSE)",
+        lo=1e-6,
+        hi=1e6,
+        flag='--min-snr',
+    )
+    seed: int = setting(0, "random seed", lo=0, hi=2**63 - 1)
+    device: str = setting(
+        'auto', "auto (CUDA > MPS > CPU), cpu, cuda, cuda:N or mps", pattern=DEVICE_PATTERN
+    )
+    bf16: bool = setting(False, "bfloat16 autocast (CUDA only)")
+    log_every: int = setting(25, "steps between progress updates", lo=1, hi=10**9, flag=False)
+    ckpt_every_minutes: float = setting(
+        5.0, "minutes between periodic checkpoints", lo=1e-4, hi=1e6, flag='--ckpt-every'
+    )
 
     def check(self):
         given = [k for k in ('steps', 'epochs', 'minutes') if getattr(self, k) is not None]
-        if len(given) > 1: raise ArgError('budget', f"give one of steps, epochs, minutes; got {', '.join(given)}")
-        if not given: self.steps = 1000
+        if len(given) > 1:
+            raise ArgError('budget', f"give one of steps, epochs, minutes; got {', '.join(given)}")
+        if not given:
+            self.steps = 1000
 
     def budget(self) -> dict:
         "The one budget set: `{'steps': 1000}`, `{'minutes': 5.0}`, …"
-        return {k: getattr(self, k) for k in ('steps', 'epochs', 'minutes') if getattr(self, k) is not None}
+        return {
+            k: getattr(self, k)
+            for k in ('steps', 'epochs', 'minutes')
+            if getattr(self, k) is not None
+        }
 
-WARMUP_MAX_FRACTION = 0.1 # warm-up never takes more than this fraction of the budget
 
-def lr_factor(step:int, # optimiser steps done
-              progress:float, # fraction of the budget used, 0 … 1
-              warmup:int) -> float:
-    "Linear warm-up over `warmup` steps or the first tenth of the budget, whichever ends first, then a cosine to 0."
+WARMUP_MAX_FRACTION = 0.1  # warm-up never takes more than this fraction of the budget
+
+
+def lr_factor(
+    step: int,  # optimiser steps done
+    progress: float,  # fraction of the budget used, 0 … 1
+    warmup: int,
+) -> float:
+    """Linear warm-up over `warmup` steps or the first tenth of the budget, whichever ends first,
+    then a cosine to 0."""
     ramp = max((step + 1) / warmup, progress / WARMUP_MAX_FRACTION)
-    if ramp < 1: return ramp
+    if ramp < 1:
+        return ramp
     return 0.5 * (1 + math.cos(math.pi * min(progress, 1.0)))
 
 # %% ../nbs/03_training.ipynb #6841928e
-def pick_device(device:str='auto') -> torch.device:
-    "`auto` picks CUDA if present, else Apple MPS, else the CPU; any other value is checked to exist on this machine."
+def pick_device(device: str = 'auto') -> torch.device:
+    """`auto` picks CUDA if present, else Apple MPS, else the CPU; any other value is checked to
+    exist on this machine."""
     mps = getattr(torch.backends, 'mps', None) is not None and torch.backends.mps.is_available()
-    if device == 'auto': return torch.device('cuda' if torch.cuda.is_available() else 'mps' if mps else 'cpu')
-    try: d = torch.device(device)
-    except (RuntimeError, TypeError): raise ArgError('device', f"not a device name: {device!r}") from None
-    if d.type == 'cuda' and not torch.cuda.is_available(): raise ArgError('device', "CUDA was asked for, but this machine has no CUDA GPU (use cpu or auto)")
+    if device == 'auto':
+        return torch.device('cuda' if torch.cuda.is_available() else 'mps' if mps else 'cpu')
+    try:
+        d = torch.device(device)
+    except (RuntimeError, TypeError):
+        raise ArgError('device', f"not a device name: {device!r}") from None
+    if d.type == 'cuda' and not torch.cuda.is_available():
+        raise ArgError(
+            'device', "CUDA was asked for, but this machine has no CUDA GPU (use cpu or auto)"
+        )
     if d.type == 'cuda' and d.index is not None and d.index >= torch.cuda.device_count():
-        raise ArgError('device', f"cuda:{d.index} was asked for, but this machine has {torch.cuda.device_count()} CUDA GPU(s): cuda:0 … cuda:{torch.cuda.device_count() - 1}")
-    if d.type == 'mps' and not mps: raise ArgError('device', "Apple MPS was asked for, but this machine has none (use cpu or auto)")
+        raise ArgError(
+            'device',
+            f"cuda:{d.index} was asked for, but this machine has {torch.cuda.device_count()} CUDA "
+            f"GPU(s): cuda:0 … cuda:{torch.cuda.device_count() - 1}",
+        )
+    if d.type == 'mps' and not mps:
+        raise ArgError(
+            'device', "Apple MPS was asked for, but this machine has none (use cpu or auto)"
+        )
     return d
 
 # %% ../nbs/03_training.ipynb #5ef47321
 class EMA:
     "An exponential moving average of a model's parameters (buffers are copied)."
-    def __init__(self, model:torch.nn.Module, decay:float=0.999):
+
+    def __init__(self, model: torch.nn.Module, decay: float = 0.999):
         self.decay = decay
         self.shadow = {k: v.detach().clone().float() for k, v in model.state_dict().items()}
 
     @torch.no_grad()
-    def update(self, model:torch.nn.Module, step:int):
+    def update(self, model: torch.nn.Module, step: int):
         d = min(self.decay, (1 + step) / (10 + step))
         for k, v in model.state_dict().items():
-            if v.is_floating_point(): self.shadow[k].mul_(d).add_(v.detach().float(), alpha=1 - d)
-            else: self.shadow[k].copy_(v)
+            if v.is_floating_point():
+                self.shadow[k].mul_(d).add_(v.detach().float(), alpha=1 - d)
+            else:
+                self.shadow[k].copy_(v)
 
-    def state_dict(self): return self.shadow
-    def load_state_dict(self, sd): self.shadow = {k: v.clone().float() for k, v in sd.items()}
-    def copy_to(self, model:torch.nn.Module): model.load_state_dict({k: v.to(model.state_dict()[k].dtype) for k, v in self.shadow.items()})
+    def state_dict(self):
+        return self.shadow
+
+    def load_state_dict(self, sd):
+        self.shadow = {k: v.clone().float() for k, v in sd.items()}
+
+    def copy_to(self, model: torch.nn.Module):
+        model.load_state_dict(
+            {k: v.to(model.state_dict()[k].dtype) for k, v in self.shadow.items()}
+        )
 
 # %% ../nbs/03_training.ipynb #73a6d59d
 @dataclass
 class TrainResult:
     "What a training run returns."
-    model:ContextUnet # the raw model (in train mode)
-    ema_model:ContextUnet # a copy with the EMA weights, in eval mode: use this for sampling
-    losses:list # the loss of every step
-    steps:int
-    seconds:float
-    images_per_second:float
-    out:Path=None # the checkpoint directory, if any
-    pipeline:Pipeline=None # the EMA network with its schedule and default sampling: `res.pipeline.sample(classes)`
+
+    model: ContextUnet  # the raw model (in train mode)
+    ema_model: ContextUnet  # a copy with the EMA weights, in eval mode: use this for sampling
+    losses: list  # the loss of every step
+    steps: int
+    seconds: float
+    images_per_second: float
+    out: Path = None  # the checkpoint directory, if any
+    pipeline: Pipeline = None  # EMA network, schedule and sampling: `res.pipeline.sample(c)`
 
 # %% ../nbs/03_training.ipynb #31888b7f
-def train(model:ContextUnet,
-          schedule:NoiseSchedule,
-          dataset:ImageDataset,
-          config:TrainConfig=None, # settings (default: `TrainConfig()`)
-          out=None, # checkpoint directory, written at the end, periodically and on Ctrl-C
-          resume:bool=False, # continue from the checkpoint in `out`
-          progress:str='auto', # 'auto', 'notebook', 'text', 'lines' or 'none'
-          callback=None, # called as `callback(step, ema_model)` every `log_every` steps
-          captions:torch.Tensor=None, # float [n_classes, k, context_dim]: each image's context is one of its class's k vectors, drawn anew every step (text, chapter 08)
-          text_encoder:str=None, # the encoder that made `captions`, recorded in the checkpoint
-          on_save=None, # called as `on_save(metrics, pipeline)` (the EMA weights) after each periodic and the final checkpoint save
-          on_start=None # called as `on_start(step)` once every check, the lock and any resume have succeeded
-         ) -> TrainResult:
-    "Train `model` to predict the noise `q_sample` added to `dataset`'s images: the lesson's loop, with budget, EMA, progress, checkpoints and resume."
+def train(
+    model: ContextUnet,
+    schedule: NoiseSchedule,
+    dataset: ImageDataset,
+    config: TrainConfig = None,  # settings (default: `TrainConfig()`)
+    out=None,  # checkpoint directory, written at the end, periodically and on Ctrl-C
+    resume: bool = False,  # continue from the checkpoint in `out`
+    progress: str = 'auto',  # 'auto', 'notebook', 'text', 'lines' or 'none'
+    callback=None,  # called as `callback(step, ema_model)` every `log_every` steps
+    captions: torch.Tensor = None,  # float [n_classes, k, d]: k vectors per class (chapter 08)
+    text_encoder: str = None,  # the encoder that made `captions`, recorded in the checkpoint
+    on_save=None,  # `on_save(metrics, pipeline)` after each periodic and the final checkpoint save
+    on_start=None,  # `on_start(step)` once every check, the lock and any resume have succeeded
+) -> TrainResult:
+    """Train `model` to predict the noise `q_sample` added to `dataset`'s images: the lesson's loop,
+    with budget, EMA, progress, checkpoints and resume."""
     config = config or TrainConfig()
     check_train_args(model, schedule, dataset, config, captions, out, resume, progress)
     run = _Run(model, schedule, dataset, config, captions)
+
     def save(announce=True):
-        if out is None or run.rank != 0: return
+        if out is None or run.rank != 0:
+            return
         run.save(out, text_encoder)
-        if announce and on_save is not None: on_save(run.metrics(), Pipeline(run.ema_model(), schedule))
-    with (checkpoint_lock(out) if out is not None and run.rank == 0 else nullcontext()), deferred_interrupts() as stop:
-        if resume: run.restore(out)
-        if on_start is not None and run.rank == 0: on_start(run.steps)
-        shown, last_ckpt = Progress(progress if progress != 'none' and run.rank == 0 else 'off'), time.time()
+        if announce and on_save is not None:
+            on_save(run.metrics(), Pipeline(run.ema_model(), schedule))
+
+    with (
+        checkpoint_lock(out) if out is not None and run.rank == 0 else nullcontext(),
+        deferred_interrupts() as stop,
+    ):
+        if resume:
+            run.restore(out)
+        if on_start is not None and run.rank == 0:
+            on_start(run.steps)
+        shown, last_ckpt = (
+            Progress(progress if progress != 'none' and run.rank == 0 else 'off'),
+            time.time(),
+        )
         try:
             while not all_agree(run.progress() >= 1, run.world, run.limit_s is not None):
                 run.step()
                 if run.steps % config.log_every == 0 or run.steps == 1:
-                    shown.update(run.steps, run.progress(), run.recent_loss(), run.images_per_second(), run.eta(), run.losses)
-                    if callback is not None and run.rank == 0: callback(run.steps, run.ema_model())
-                if stop.requested: raise KeyboardInterrupt          # at a step boundary: the saved state is exact
-                if out is not None and time.time() - last_ckpt > config.ckpt_every_minutes * 60: save(); last_ckpt = time.time()
+                    shown.update(
+                        run.steps,
+                        run.progress(),
+                        run.recent_loss(),
+                        run.images_per_second(),
+                        run.eta(),
+                        run.losses,
+                    )
+                    if callback is not None and run.rank == 0:
+                        callback(run.steps, run.ema_model())
+                if stop.requested:
+                    raise KeyboardInterrupt  # at a step boundary: the saved state is exact
+                if out is not None and time.time() - last_ckpt > config.ckpt_every_minutes * 60:
+                    save()
+                    last_ckpt = time.time()
         except KeyboardInterrupt:
-            shown.close(); save(announce=False)
-            if out is not None and run.rank == 0: print(f"\ninterrupted at step {run.steps}: checkpoint saved in {out}; continue with resume=True", file=sys.stderr)
+            shown.close()
+            save(announce=False)
+            if out is not None and run.rank == 0:
+                print(
+                    f"\ninterrupted at step {run.steps}: checkpoint saved in {out}; continue with "
+                    "resume=True",
+                    file=sys.stderr,
+                )
             raise
-        shown.close(); save()
+        shown.close()
+        save()
     return run.result(out)
 
 # %% ../nbs/03_training.ipynb #ce39a86c
-def check_data_fits(model:ContextUnet, dataset:ImageDataset):
-    "Raise `DataError` before training if `dataset` is empty or its images/classes do not fit `model`."
-    if len(dataset) == 0: raise DataError(f"{dataset.name}: the data set is empty")
+def check_data_fits(model: ContextUnet, dataset: ImageDataset):
+    """Raise `DataError` before training if `dataset` is empty or its images/classes do not fit
+    `model`."""
+    if len(dataset) == 0:
+        raise DataError(f"{dataset.name}: the data set is empty")
     want = (model.in_channels, *model.image_size)
     if tuple(dataset.image_shape) != want:
-        raise DataError(f"{dataset.name}: images are {'×'.join(map(str, dataset.image_shape))} (C×H×W) but the model takes "
-                        f"{'×'.join(map(str, want))}; build the model with in_channels/image_size of the data")
+        raise DataError(
+            f"{dataset.name}: images are {'×'.join(map(str, dataset.image_shape))} (C×H×W) but the "
+            "model takes "
+            f"{'×'.join(map(str, want))}; build the model with in_channels/image_size of the data"
+        )
     if dataset.n_classes > model.n_classes:
-        raise DataError(f"{dataset.name}: {dataset.n_classes} classes but the model's context has {model.n_classes}")
+        raise DataError(
+            f"{dataset.name}: {dataset.n_classes} classes but the model's context has "
+            f"{model.n_classes}"
+        )
 
-def check_captions(model:ContextUnet, dataset:ImageDataset, captions:torch.Tensor=None):
+
+def check_captions(model: ContextUnet, dataset: ImageDataset, captions: torch.Tensor = None):
     "Raise `ArgError` unless `captions` (None for class labels) fits `model` and `dataset`."
     dim = getattr(model, 'context_dim', model.n_classes)
     if captions is None:
-        if dim != model.n_classes: raise ArgError('captions', f"this model takes context vectors of length {dim}; give captions=, a [classes, k, {dim}] table (chapter 08)")
+        if dim != model.n_classes:
+            raise ArgError(
+                'captions',
+                f"this model takes context vectors of length {dim}; give captions=, a [classes, "
+                f"k, {dim}] table (chapter 08)",
+            )
         return
-    if not isinstance(captions, torch.Tensor) or not captions.is_floating_point() or captions.ndim != 3:
-        raise ArgError('captions', f"expected a float tensor [classes, k, {dim}], got {getattr(captions, 'shape', type(captions))}")
+    if (
+        not isinstance(captions, torch.Tensor)
+        or not captions.is_floating_point()
+        or captions.ndim != 3
+    ):
+        raise ArgError(
+            'captions',
+            f"expected a float tensor [classes, k, {dim}], got "
+            f"{getattr(captions, 'shape', type(captions))}",
+        )
     if captions.shape[0] < dataset.n_classes or captions.shape[2] != dim or captions.shape[1] < 1:
-        raise ArgError('captions', f"expected shape [{dataset.n_classes}, k, {dim}] (classes of {dataset.name}, k ≥ 1 per class, the model's context_dim), got {tuple(captions.shape)}")
-    if not torch.isfinite(captions).all(): raise ArgError('captions', "contains NaN or inf")
+        raise ArgError(
+            'captions',
+            f"expected shape [{dataset.n_classes}, k, {dim}] (classes of {dataset.name}, k ≥ 1 "
+            f"per class, the model's context_dim), got {tuple(captions.shape)}",
+        )
+    if not torch.isfinite(captions).all():
+        raise ArgError('captions', "contains NaN or inf")
+
 
 def check_train_args(model, schedule, dataset, config, captions, out, resume, progress):
     "Every check `train` makes before the first step, so a run is never lost at its end."
-    if not isinstance(config, TrainConfig): raise ArgTypeError('config', f"expected a TrainConfig, got {type(config).__name__}")
-    if schedule.T != model.timesteps: raise ArgError('schedule', f"T={schedule.T} but the model takes {model.timesteps} time steps")
-    if progress not in ('auto', 'notebook', 'text', 'lines', 'none'): raise ArgError('progress', f"expected auto, notebook, text, lines or none, got {progress!r}")
+    if not isinstance(config, TrainConfig):
+        raise ArgTypeError('config', f"expected a TrainConfig, got {type(config).__name__}")
+    if schedule.T != model.timesteps:
+        raise ArgError(
+            'schedule', f"T={schedule.T} but the model takes {model.timesteps} time steps"
+        )
+    if progress not in ('auto', 'notebook', 'text', 'lines', 'none'):
+        raise ArgError(
+            'progress', f"expected auto, notebook, text, lines or none, got {progress!r}"
+        )
     check_data_fits(model, dataset)
     check_captions(model, dataset, captions)
-    if resume and out is None: raise ArgError('resume', "needs out=, the checkpoint directory to continue from")
-    if out is not None and dist_info()[0] == 0: check_out_dir(out, resume)
+    if resume and out is None:
+        raise ArgError('resume', "needs out=, the checkpoint directory to continue from")
+    if out is not None and dist_info()[0] == 0:
+        check_out_dir(out, resume)
 
 # %% ../nbs/03_training.ipynb #ff6b6227
 class _Run:
-    "The state of one training run: model, optimiser, EMA, generator, budget; `step` is one step of the lesson's loop."
+    """The state of one training run: model, optimiser, EMA, generator, budget; `step` is one step
+    of the lesson's loop."""
+
     def __init__(self, model, schedule, dataset, config, captions):
         self.model, self.schedule, self.config, self.dataset = model, schedule, config, dataset
         self.rank, self.world = dist_info()
         self.device = pick_device(config.device)
         self.net = wrap_distributed(model.to(self.device).train(), self.device, self.world)
-        self.opt = torch.optim.AdamW(model.parameters(), lr=config.lr, weight_decay=config.weight_decay)
-        self.ema, self.g = EMA(model, config.ema_decay), torch.Generator(self.device).manual_seed(config.seed)
+        self.opt = torch.optim.AdamW(
+            model.parameters(), lr=config.lr, weight_decay=config.weight_decay
+        )
+        self.ema, self.g = (
+            EMA(model, config.ema_decay),
+            torch.Generator(self.device).manual_seed(config.seed),
+        )
         self.images, self.labels = dataset.images.to(self.device), dataset.labels.to(self.device)
         self.captions = None if captions is None else captions.to(self.device, torch.float32)
-        self.total = config.steps or (math.ceil(config.epochs * len(dataset) / (config.batch_size * self.world)) if config.epochs else None)
+        self.total = config.steps or (
+            math.ceil(config.epochs * len(dataset) / (config.batch_size * self.world))
+            if config.epochs
+            else None
+        )
         self.limit_s = config.minutes * 60 if config.minutes else None
-        self.steps, self.losses, self.seconds0, self.t0, self.steps0, self.frac0 = 0, [], 0.0, time.time(), 0, 0.0
+        self.steps, self.losses, self.seconds0, self.t0, self.steps0, self.frac0 = (
+            0,
+            [],
+            0.0,
+            time.time(),
+            0,
+            0.0,
+        )
+
     def restore(self, out):
         state = load_training_state(out, self.model, self.ema, self.opt, self.g)
-        self.steps, self.losses, self.seconds0 = state['step'], state['losses'], state.get('seconds', 0.0)
+        self.steps, self.losses, self.seconds0 = (
+            state['step'],
+            state['losses'],
+            state.get('seconds', 0.0),
+        )
         self.steps0, self.frac0, self.t0 = self.steps, self.progress(), time.time()
-    def elapsed(self): return self.seconds0 + time.time() - self.t0
+
+    def elapsed(self):
+        return self.seconds0 + time.time() - self.t0
+
     def progress(self):
         "The fraction of the budget used."
-        return max(self.steps / self.total if self.total else 0.0, self.elapsed() / self.limit_s if self.limit_s else 0.0)
+        return max(
+            self.steps / self.total if self.total else 0.0,
+            self.elapsed() / self.limit_s if self.limit_s else 0.0,
+        )
+
     def step(self):
-        "One optimiser step: steps 1–4 of the recipe on this process's share of a global batch, then the EMA."
+        """One optimiser step: steps 1–4 of the recipe on this process's share of a global batch,
+        then the EMA."""
         c, n = self.config, self.config.batch_size
-        for grp in self.opt.param_groups: grp['lr'] = c.lr * lr_factor(self.steps, self.progress(), c.warmup)
-        idx, t, noise, keep = batch_randomness(len(self.images), n * self.world, self.schedule.T, self.images.shape[1:], c.p_uncond, self.g, self.device)
-        if self.captions is not None: pick = torch.randint(0, self.captions.shape[1], idx.shape, device=self.device, generator=self.g)
+        for grp in self.opt.param_groups:
+            grp['lr'] = c.lr * lr_factor(self.steps, self.progress(), c.warmup)
+        idx, t, noise, keep = batch_randomness(
+            len(self.images),
+            n * self.world,
+            self.schedule.T,
+            self.images.shape[1:],
+            c.p_uncond,
+            self.g,
+            self.device,
+        )
+        if self.captions is not None:
+            pick = torch.randint(
+                0, self.captions.shape[1], idx.shape, device=self.device, generator=self.g
+            )
         mine = slice(self.rank * n, (self.rank + 1) * n)
         idx, t, noise, keep = idx[mine], t[mine], noise[mine], keep[mine]
         x0 = self.images[idx].float() / 127.5 - 1
-        ctx = self.labels[idx] if self.captions is None else self.captions[self.labels[idx], pick[mine]]
-        with torch.autocast('cuda', dtype=torch.bfloat16, enabled=c.bf16 and self.device.type == 'cuda'):
-            loss = diffusion_loss(self.net, self.schedule, x0, ctx, t=t, noise=noise, keep=keep, min_snr_gamma=c.min_snr_gamma)
+        ctx = (
+            self.labels[idx]
+            if self.captions is None
+            else self.captions[self.labels[idx], pick[mine]]
+        )
+        with torch.autocast(
+            'cuda', dtype=torch.bfloat16, enabled=c.bf16 and self.device.type == 'cuda'
+        ):
+            loss = diffusion_loss(
+                self.net,
+                self.schedule,
+                x0,
+                ctx,
+                t=t,
+                noise=noise,
+                keep=keep,
+                min_snr_gamma=c.min_snr_gamma,
+            )
         value = mean_over_processes(loss.detach().float(), self.world)
         if not torch.isfinite(value):
-            raise ArgError('lr', f"the loss became {value.item()} at step {self.steps}; stopped before updating the weights "
-                                "(the last good checkpoint is kept); try a lower lr")
+            raise ArgError(
+                'lr',
+                f"the loss became {value.item()} at step {self.steps}; stopped before updating the "
+                "weights "
+                "(the last good checkpoint is kept); try a lower lr",
+            )
         self.opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(self.model.parameters(), c.grad_clip)
         self.opt.step()
         self.ema.update(self.model, self.steps)
-        self.steps += 1; self.losses.append(value.item())
-    def recent_loss(self): return smooth(self.losses)[-1] if len(self.losses) < 200 else sum(self.losses[-50:]) / 50
-    def images_per_second(self): return (self.steps - self.steps0) * self.config.batch_size * self.world / max(time.time() - self.t0, 1e-9)
-    def eta(self): return (time.time() - self.t0) * (1 - self.progress()) / max(self.progress() - self.frac0, 1e-9)
-    def ema_model(self): return _ema_copy(self.model, self.ema)
+        self.steps += 1
+        self.losses.append(value.item())
+
+    def recent_loss(self):
+        return smooth(self.losses)[-1] if len(self.losses) < 200 else sum(self.losses[-50:]) / 50
+
+    def images_per_second(self):
+        return (
+            (self.steps - self.steps0)
+            * self.config.batch_size
+            * self.world
+            / max(time.time() - self.t0, 1e-9)
+        )
+
+    def eta(self):
+        return (
+            (time.time() - self.t0)
+            * (1 - self.progress())
+            / max(self.progress() - self.frac0, 1e-9)
+        )
+
+    def ema_model(self):
+        return _ema_copy(self.model, self.ema)
+
     def metrics(self) -> dict:
         "Where the run stands, for logs: step, recent loss, learning rate, images/s, seconds."
-        return dict(step=self.steps, loss=round(self.recent_loss(), 6) if self.losses else None, lr=self.opt.param_groups[0]['lr'], images_per_second=round(self.images_per_second(), 1), seconds=round(self.elapsed(), 1))
+        return dict(
+            step=self.steps,
+            loss=round(self.recent_loss(), 6) if self.losses else None,
+            lr=self.opt.param_groups[0]['lr'],
+            images_per_second=round(self.images_per_second(), 1),
+            seconds=round(self.elapsed(), 1),
+        )
+
     def save(self, out, text_encoder):
-        save_checkpoint(out, self.model, self.schedule, ema=self.ema, optimizer=self.opt, generator=self.g, dataset=self.dataset,
-                        trainer=dict(step=self.steps, losses=self.losses, seconds=self.elapsed()), training=self.config, text_encoder=text_encoder,
-                        sampling=SamplingConfig().resolved(self.schedule.T).to_dict())
+        save_checkpoint(
+            out,
+            self.model,
+            self.schedule,
+            ema=self.ema,
+            optimizer=self.opt,
+            generator=self.g,
+            dataset=self.dataset,
+            trainer=dict(step=self.steps, losses=self.losses, seconds=self.elapsed()),
+            training=self.config,
+            text_encoder=text_encoder,
+            sampling=SamplingConfig().resolved(self.schedule.T).to_dict(),
+        )
+
     def result(self, out):
         seconds, ema_model = time.time() - self.t0, self.ema_model()
-        return TrainResult(self.model, ema_model, self.losses, self.steps, self.seconds0 + seconds,
-                           (self.steps - self.steps0) * self.config.batch_size * self.world / max(seconds, 1e-9),
-                           Path(out) if out else None, Pipeline(ema_model, self.schedule))
+        return TrainResult(
+            self.model,
+            ema_model,
+            self.losses,
+            self.steps,
+            self.seconds0 + seconds,
+            (self.steps - self.steps0) * self.config.batch_size * self.world / max(seconds, 1e-9),
+            Path(out) if out else None,
+            Pipeline(ema_model, self.schedule),
+        )
 
 # %% ../nbs/03_training.ipynb #eb034855
 def _ema_copy(model, ema):
@@ -299,9 +553,11 @@ def _ema_copy(model, ema):
     return m.eval()
 
 # %% ../nbs/03_training.ipynb #e37ecdf8
-DEFAULT_MODEL = dict(n_feat=16, n_blocks=1, timesteps=500) # what `ddpm-course train` builds (with the data's channels, size, classes)
+DEFAULT_MODEL = dict(
+    n_feat=16, n_blocks=1, timesteps=500
+)  # what `ddpm-course train` builds (with the data's channels, size, classes)
 DEFAULT_SCHEDULE = 'linear'
 
 # %% ../nbs/03_training.ipynb #219c41db
 PRETRAINED_MODEL = dict(in_channels=1, n_classes=10, image_size=28, **DEFAULT_MODEL)
-PRETRAINED_TRAINING = TrainConfig(steps=9000, seed=0, device='cpu')    # the defaults, for longer
+PRETRAINED_TRAINING = TrainConfig(steps=9000, seed=0, device='cpu')  # the defaults, for longer

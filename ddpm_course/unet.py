@@ -19,119 +19,226 @@ from .errors import ArgError, ArgTypeError
 from .settings import Settings, setting
 
 # %% ../nbs/02_unet.ipynb #0f38b82a
-def _norm(channels:int): return nn.GroupNorm(math.gcd(8, channels), channels)
+def _norm(channels: int):
+    return nn.GroupNorm(math.gcd(8, channels), channels)
+
 
 class ResidualConvBlock(nn.Module):
-    "Two 3×3 conv → GroupNorm → GELU layers with a residual connection (a 1×1 projection when channels change)."
-    def __init__(self, in_ch:int, out_ch:int):
+    """Two 3×3 conv → GroupNorm → GELU layers with a residual connection (a 1×1 projection when
+    channels change)."""
+
+    def __init__(self, in_ch: int, out_ch: int):
         super().__init__()
-        self.conv1 = nn.Sequential(nn.Conv2d(in_ch, out_ch, 3, padding=1, bias=False), _norm(out_ch), nn.GELU())
-        self.conv2 = nn.Sequential(nn.Conv2d(out_ch, out_ch, 3, padding=1, bias=False), _norm(out_ch), nn.GELU())
+        self.conv1 = nn.Sequential(
+            nn.Conv2d(in_ch, out_ch, 3, padding=1, bias=False), _norm(out_ch), nn.GELU()
+        )
+        self.conv2 = nn.Sequential(
+            nn.Conv2d(out_ch, out_ch, 3, padding=1, bias=False), _norm(out_ch), nn.GELU()
+        )
         self.skip = nn.Conv2d(in_ch, out_ch, 1) if in_ch != out_ch else nn.Identity()
-    def forward(self, x): return (self.conv2(self.conv1(x)) + self.skip(x)) / math.sqrt(2)
+
+    def forward(self, x):
+        return (self.conv2(self.conv1(x)) + self.skip(x)) / math.sqrt(2)
 
 # %% ../nbs/02_unet.ipynb #cc549405
 class UnetDown(nn.Module):
     "`n_blocks` residual blocks, then 2× downsampling."
-    def __init__(self, in_ch:int, out_ch:int, n_blocks:int=2):
+
+    def __init__(self, in_ch: int, out_ch: int, n_blocks: int = 2):
         super().__init__()
         blocks = [ResidualConvBlock(in_ch if i == 0 else out_ch, out_ch) for i in range(n_blocks)]
         self.layers = nn.Sequential(*blocks, nn.MaxPool2d(2))
-    def forward(self, x): return self.layers(x)
+
+    def forward(self, x):
+        return self.layers(x)
+
 
 class UnetUp(nn.Module):
-    "Concatenate the skip connection, upsample 2× with a transposed conv, then `n_blocks` residual blocks."
-    def __init__(self, in_ch:int, out_ch:int, n_blocks:int=2):
+    """Concatenate the skip connection, upsample 2× with a transposed conv, then `n_blocks` residual
+    blocks."""
+
+    def __init__(self, in_ch: int, out_ch: int, n_blocks: int = 2):
         super().__init__()
-        self.layers = nn.Sequential(nn.ConvTranspose2d(in_ch, out_ch, 2, 2), *[ResidualConvBlock(out_ch, out_ch) for _ in range(n_blocks)])
-    def forward(self, x, skip): return self.layers(torch.cat([x, skip], 1))
+        self.layers = nn.Sequential(
+            nn.ConvTranspose2d(in_ch, out_ch, 2, 2),
+            *[ResidualConvBlock(out_ch, out_ch) for _ in range(n_blocks)],
+        )
+
+    def forward(self, x, skip):
+        return self.layers(torch.cat([x, skip], 1))
 
 # %% ../nbs/02_unet.ipynb #9f73c703
 class EmbedFC(nn.Module):
-    "A two-layer MLP from a vector to one value per channel, shaped `[N, out, 1, 1]` to broadcast over feature maps."
-    def __init__(self, in_dim:int, out_dim:int):
-        super().__init__()
-        self.layers = nn.Sequential(nn.Linear(in_dim, out_dim), nn.GELU(), nn.Linear(out_dim, out_dim))
-    def forward(self, x): return self.layers(x)[:, :, None, None]
+    """A two-layer MLP from a vector to one value per channel, shaped `[N, out, 1, 1]` to broadcast
+    over feature maps."""
 
-def sinusoidal_embedding(t:torch.Tensor, # int64 time steps [N]
-                         dim:int, # embedding width (even)
-                         max_period:float=10_000.):
+    def __init__(self, in_dim: int, out_dim: int):
+        super().__init__()
+        self.layers = nn.Sequential(
+            nn.Linear(in_dim, out_dim), nn.GELU(), nn.Linear(out_dim, out_dim)
+        )
+
+    def forward(self, x):
+        return self.layers(x)[:, :, None, None]
+
+
+def sinusoidal_embedding(
+    t: torch.Tensor,  # int64 time steps [N]
+    dim: int,  # embedding width (even)
+    max_period: float = 10_000.0,
+):
     "Sines and cosines of `t` at `dim/2` geometrically spaced frequencies: float32 `[N, dim]`."
     half = dim // 2
-    freqs = torch.exp(-math.log(max_period) * torch.arange(half, device=t.device, dtype=torch.float32) / half)
+    freqs = torch.exp(
+        -math.log(max_period) * torch.arange(half, device=t.device, dtype=torch.float32) / half
+    )
     args = t.float()[:, None] * freqs[None]
     return torch.cat([args.sin(), args.cos()], 1)
 
 # %% ../nbs/02_unet.ipynb #2e9cd177
-INDEX_DTYPES = (torch.int64, torch.int32, torch.int16, torch.int8, torch.uint8) # integer types accepted for time steps and class indices
+INDEX_DTYPES = (
+    torch.int64,
+    torch.int32,
+    torch.int16,
+    torch.int8,
+    torch.uint8,
+)  # integer types accepted for time steps and class indices
 
-def as_context(c, # None, int64 class indices [N], or float vectors [N, context_dim]
-               n_classes:int, # number of classes the model knows
-               n:int, # batch size
-               device=None, dtype=torch.float32,
-               context_dim:int=None # length of the context vectors (default `n_classes`: one weight per class)
-              ) -> torch.Tensor:
+
+def as_context(
+    c,  # None, int64 class indices [N], or float vectors [N, context_dim]
+    n_classes: int,  # number of classes the model knows
+    n: int,  # batch size
+    device=None,
+    dtype=torch.float32,
+    context_dim: int = None,  # length of the context vectors (default `n_classes`: one per class)
+) -> torch.Tensor:
     "The context as float vectors `[n, context_dim]`; `None` becomes the null context (zeros)."
     dim = context_dim or n_classes
-    if c is None: return torch.zeros(n, dim, device=device, dtype=dtype)
-    try: c = torch.as_tensor(c, device=device)
+    if c is None:
+        return torch.zeros(n, dim, device=device, dtype=dtype)
+    try:
+        c = torch.as_tensor(c, device=device)
     except (TypeError, ValueError, RuntimeError, NotImplementedError) as e:
-        raise ArgTypeError('c', f"expected class indices or context vectors on a usable device, got {type(c).__name__} ({e})") from e
+        raise ArgTypeError(
+            'c',
+            "expected class indices or context vectors on a usable device, got "
+            f"{type(c).__name__} ({e})",
+        ) from e
     if not c.is_floating_point():
-        if c.dtype not in INDEX_DTYPES: raise ArgTypeError('c', f"expected int64 class indices or float context vectors, got {c.dtype}")
-        if dim != n_classes: raise ArgTypeError('c', f"this model takes context vectors of length {dim} (e.g. encoded prompts), not class indices")
-        if c.ndim == 0: c = c.expand(n)
-        if c.shape != (n,): raise ArgError('c', f"class indices must have shape [{n}], got {tuple(c.shape)}")
+        if c.dtype not in INDEX_DTYPES:
+            raise ArgTypeError(
+                'c', f"expected int64 class indices or float context vectors, got {c.dtype}"
+            )
+        if dim != n_classes:
+            raise ArgTypeError(
+                'c',
+                f"this model takes context vectors of length {dim} (e.g. encoded prompts), not "
+                "class indices",
+            )
+        if c.ndim == 0:
+            c = c.expand(n)
+        if c.shape != (n,):
+            raise ArgError('c', f"class indices must have shape [{n}], got {tuple(c.shape)}")
         if len(c) and (c.min() < 0 or c.max() >= n_classes):
-            raise ArgError('c', f"class indices must lie in 0 … {n_classes-1}, got {c.min().item()} … {c.max().item()}")
+            raise ArgError(
+                'c',
+                f"class indices must lie in 0 … {n_classes - 1}, got {c.min().item()} … "
+                f"{c.max().item()}",
+            )
         return F.one_hot(c.long(), n_classes).to(dtype)
-    if c.ndim == 1 and n == 1 and len(c) == dim: c = c[None]
+    if c.ndim == 1 and n == 1 and len(c) == dim:
+        c = c[None]
     if c.shape != (n, dim):
-        raise ArgError('c', f"context vectors must have shape [{n}, {dim}]{' (one weight per class)' if dim == n_classes else ''}, got {tuple(c.shape)}")
-    if not torch.isfinite(c).all(): raise ArgError('c', "context vectors contain NaN or inf")
+        raise ArgError(
+            'c',
+            f"context vectors must have shape [{n}, "
+            f"{dim}]{' (one weight per class)' if dim == n_classes else ''}, got {tuple(c.shape)}",
+        )
+    if not torch.isfinite(c).all():
+        raise ArgError('c', "context vectors contain NaN or inf")
     return c.to(dtype)
 
 # %% ../nbs/02_unet.ipynb #25c9e64d
-MAX_PARAMETERS = 100_000_000 # the largest network a config may ask for (400 MB of float32 weights)
+MAX_PARAMETERS = 100_000_000  # the largest network a config may ask for (400 MB of float32 weights)
+
 
 @dataclass
 class ModelConfig(Settings):
     "The settings of a `ContextUnet` (config.json's `model`)."
-    in_channels:int = setting(1, "image channels (1 grey, 3 RGB)", lo=1, hi=4, flag=False)
-    n_feat:int = setting(64, "UNet width: channels at the first level (2·n_feat at the second)",
-                         lo=2, hi=256, multiple_of=2)
-    n_classes:int = setting(10, "number of classes (the length of the one-hot context)", lo=1, hi=10_000,
-                            flag=False)
-    image_size:tuple = setting((28, 28), "H, W: the UNet halves them twice, so multiples of 4",
-                               lo=8, hi=256, multiple_of=4, flag=False)
-    timesteps:int = setting(1000, "diffusion steps T (time steps 0 … T-1)", lo=1, hi=100_000)
-    n_blocks:int = setting(2, "residual blocks per UNet level", lo=1, hi=8)
-    context_dim:int | None = setting(None, "length of context vectors that are not one-hot classes (text: 384)",
-                                     lo=1, hi=4096, flag=False)
+
+    in_channels: int = setting(1, "image channels (1 grey, 3 RGB)", lo=1, hi=4, flag=False)
+    n_feat: int = setting(
+        64,
+        "UNet width: channels at the first level (2·n_feat at the second)",
+        lo=2,
+        hi=256,
+        multiple_of=2,
+    )
+    n_classes: int = setting(
+        10, "number of classes (the length of the one-hot context)", lo=1, hi=10_000, flag=False
+    )
+    image_size: tuple = setting(
+        (28, 28),
+        "H, W: the UNet halves them twice, so multiples of 4",
+        lo=8,
+        hi=256,
+        multiple_of=4,
+        flag=False,
+    )
+    timesteps: int = setting(1000, "diffusion steps T (time steps 0 … T-1)", lo=1, hi=100_000)
+    n_blocks: int = setting(2, "residual blocks per UNet level", lo=1, hi=8)
+    context_dim: int | None = setting(
+        None,
+        "length of context vectors that are not one-hot classes (text: 384)",
+        lo=1,
+        hi=4096,
+        flag=False,
+    )
 
     def parameter_bound(self) -> int:
         "An upper bound on the network's parameter count, computed without building it."
         (h, w), nf, d = self.image_size, self.n_feat, self.context_dim or self.n_classes
-        return 4 * nf * nf * (h // 4) * (w // 4) + (80 + 125 * self.n_blocks) * nf * nf + 8 * nf * (d + nf) + 1000
+        return (
+            4 * nf * nf * (h // 4) * (w // 4)
+            + (80 + 125 * self.n_blocks) * nf * nf
+            + 8 * nf * (d + nf)
+            + 1000
+        )
 
     def check(self):
         if self.parameter_bound() > MAX_PARAMETERS:
-            raise ArgError('n_feat', f"n_feat {self.n_feat} at {self.image_size[0]}×{self.image_size[1]} would "
-                           f"need up to {self.parameter_bound():,} parameters; at most {MAX_PARAMETERS:,}")
+            raise ArgError(
+                'n_feat',
+                f"n_feat {self.n_feat} at {self.image_size[0]}×{self.image_size[1]} would "
+                f"need up to {self.parameter_bound():,} parameters; at most {MAX_PARAMETERS:,}",
+            )
 
 # %% ../nbs/02_unet.ipynb #2e0ca4fa
 class ContextUnet(nn.Module):
-    "The course's noise predictor `model(x_t, t, c) -> ε̂`: a UNet with added time and multiplied context embeddings."
-    def __init__(self, config:ModelConfig=None, # all the settings at once (e.g. read from a checkpoint)
-                 **settings): # or `ModelConfig` fields by name: `ContextUnet(n_feat=16, n_blocks=1)`
+    """The course's noise predictor `model(x_t, t, c) -> ε̂`: a UNet with added time and multiplied
+    context embeddings."""
+
+    def __init__(
+        self,
+        config: ModelConfig = None,  # all the settings at once (e.g. read from a checkpoint)
+        **settings,
+    ):  # or `ModelConfig` fields by name: `ContextUnet(n_feat=16, n_blocks=1)`
         super().__init__()
         if config is not None and not isinstance(config, ModelConfig):
             raise ArgTypeError('config', f"expected a ModelConfig, got {type(config).__name__}")
         cfg = self.config = config or ModelConfig.from_dict(settings)
         (h, w), nf, nb = cfg.image_size, cfg.n_feat, cfg.n_blocks
-        self.in_channels, self.n_classes, self.timesteps = cfg.in_channels, cfg.n_classes, cfg.timesteps
-        self.image_size, self.context_dim, self.time_features = (h, w), cfg.context_dim or cfg.n_classes, nf
+        self.in_channels, self.n_classes, self.timesteps = (
+            cfg.in_channels,
+            cfg.n_classes,
+            cfg.timesteps,
+        )
+        self.image_size, self.context_dim, self.time_features = (
+            (h, w),
+            cfg.context_dim or cfg.n_classes,
+            nf,
+        )
         self.init_conv = ResidualConvBlock(cfg.in_channels, nf)
         self.down1 = UnetDown(nf, nf, nb)
         self.down2 = UnetDown(nf, 2 * nf, nb)
@@ -139,86 +246,127 @@ class ContextUnet(nn.Module):
         self.timeembed1, self.timeembed2 = EmbedFC(nf, 2 * nf), EmbedFC(nf, nf)
         self.contextembed1 = EmbedFC(self.context_dim, 2 * nf)
         self.contextembed2 = EmbedFC(self.context_dim, nf)
-        self.up0 = nn.Sequential(nn.ConvTranspose2d(2 * nf, 2 * nf, (h // 4, w // 4), (h // 4, w // 4)),
-                                 _norm(2 * nf), nn.GELU())
+        self.up0 = nn.Sequential(
+            nn.ConvTranspose2d(2 * nf, 2 * nf, (h // 4, w // 4), (h // 4, w // 4)),
+            _norm(2 * nf),
+            nn.GELU(),
+        )
         self.up1 = UnetUp(4 * nf, nf, nb)
         self.up2 = UnetUp(2 * nf, nf, nb)
-        self.out = nn.Sequential(nn.Conv2d(2 * nf, nf, 3, padding=1), _norm(nf), nn.GELU(),
-                                 nn.Conv2d(nf, cfg.in_channels, 3, padding=1))
+        self.out = nn.Sequential(
+            nn.Conv2d(2 * nf, nf, 3, padding=1),
+            _norm(nf),
+            nn.GELU(),
+            nn.Conv2d(nf, cfg.in_channels, 3, padding=1),
+        )
 
-    def forward(self, x:torch.Tensor, # noisy images [N, C, H, W]
-                t:torch.Tensor, # int64 time steps [N] in 0 … T-1
-                c=None): # None (null context), class indices [N], or context vectors [N, context_dim]
-        "Predict the noise in `x` at steps `t` given context `c` (checked by the caller: `check_call`)."
-        c = self.context_vectors(c, x)        # float [N, context_dim]
-        x0 = self.init_conv(x)                # full size
-        d1 = self.down1(x0)                   # H/2
-        d2 = self.down2(d1)                   # H/4
+    def forward(
+        self,
+        x: torch.Tensor,  # noisy images [N, C, H, W]
+        t: torch.Tensor,  # int64 time steps [N] in 0 … T-1
+        c=None,
+    ):  # None (null context), class indices [N], or context vectors [N, context_dim]
+        """Predict the noise in `x` at steps `t` given context `c` (checked by the caller:
+        `check_call`)."""
+        c = self.context_vectors(c, x)  # float [N, context_dim]
+        x0 = self.init_conv(x)  # full size
+        d1 = self.down1(x0)  # H/2
+        d2 = self.down2(d1)  # H/4
         t_features = sinusoidal_embedding(t, self.time_features).to(x.dtype)
-        up = self.up0(self.to_vec(d2))        # the bottleneck, spread back over H/4
-        for block, context_mlp, time_mlp, skip in ((self.up1, self.contextembed1, self.timeembed1, d2),
-                                                   (self.up2, self.contextembed2, self.timeembed2, d1)):
+        up = self.up0(self.to_vec(d2))  # the bottleneck, spread back over H/4
+        for block, context_mlp, time_mlp, skip in (
+            (self.up1, self.contextembed1, self.timeembed1, d2),
+            (self.up2, self.contextembed2, self.timeembed2, d1),
+        ):
             cemb, temb = context_mlp(c), time_mlp(t_features)
-            up = block(cemb * up + temb, skip)   # the key line: context multiplied, time added
+            up = block(cemb * up + temb, skip)  # the key line: context multiplied, time added
         return self.out(torch.cat([up, x0], 1))
 
-    def context_vectors(self, c, x:torch.Tensor) -> torch.Tensor:
-        "`c` as float `[N, context_dim]` in `x`'s dtype: None → zeros (the null context), indices → one-hot."
-        if c is None: return x.new_zeros(len(x), self.context_dim)
-        if c.is_floating_point(): return c.to(x.dtype)
+    def context_vectors(self, c, x: torch.Tensor) -> torch.Tensor:
+        """`c` as float `[N, context_dim]` in `x`'s dtype: None → zeros (the null context), indices
+        → one-hot."""
+        if c is None:
+            return x.new_zeros(len(x), self.context_dim)
+        if c.is_floating_point():
+            return c.to(x.dtype)
         return (c[:, None] == torch.arange(self.n_classes, device=c.device)).to(x.dtype)
 
 # %% ../nbs/02_unet.ipynb #32c053f6
 @patch
-def check_images(self:ContextUnet, x:torch.Tensor, name:str='x'):
+def check_images(self: ContextUnet, x: torch.Tensor, name: str = 'x'):
     "Raise a clear error unless `x` is a float batch `[N, in_channels, H, W]` of this model's size."
     if not isinstance(x, torch.Tensor) or not x.is_floating_point():
         raise ArgTypeError(name, f"expected a float tensor, got {getattr(x, 'dtype', type(x))}")
-    if x.ndim != 4: raise ArgError(name, f"expected images [N, C, H, W], got shape {tuple(x.shape)}")
+    if x.ndim != 4:
+        raise ArgError(name, f"expected images [N, C, H, W], got shape {tuple(x.shape)}")
     if x.shape[1] != self.in_channels:
-        raise ArgError(name, f"this model takes {self.in_channels}-channel images, got {x.shape[1]} channels")
+        raise ArgError(
+            name, f"this model takes {self.in_channels}-channel images, got {x.shape[1]} channels"
+        )
     if tuple(x.shape[2:]) != self.image_size:
-        raise ArgError(name, f"this model takes {self.image_size[0]}×{self.image_size[1]} images, "
-                       f"got {x.shape[2]}×{x.shape[3]}")
+        raise ArgError(
+            name,
+            f"this model takes {self.image_size[0]}×{self.image_size[1]} images, "
+            f"got {x.shape[2]}×{x.shape[3]}",
+        )
 
-def as_steps(t, n:int, T:int, device=None) -> torch.Tensor:
+
+def as_steps(t, n: int, T: int, device=None) -> torch.Tensor:
     "`t` as int64 time steps `[n]` in 0 … T-1 (one number is repeated), else an error naming `t`."
-    try: t = torch.as_tensor(t, device=device)
+    try:
+        t = torch.as_tensor(t, device=device)
     except (TypeError, ValueError, RuntimeError, NotImplementedError) as e:
         raise ArgTypeError('t', f"expected int64 time steps, got {type(t).__name__} ({e})") from e
-    if t.dtype not in INDEX_DTYPES: raise ArgTypeError('t', f"expected int64 time steps, got {t.dtype}")
-    if t.ndim == 0: t = t.expand(n)
-    if t.shape != (n,): raise ArgError('t', f"expected shape [{n}], got {tuple(t.shape)}")
+    if t.dtype not in INDEX_DTYPES:
+        raise ArgTypeError('t', f"expected int64 time steps, got {t.dtype}")
+    if t.ndim == 0:
+        t = t.expand(n)
+    if t.shape != (n,):
+        raise ArgError('t', f"expected shape [{n}], got {tuple(t.shape)}")
     if n and (t.min() < 0 or t.max() >= T):
-        raise ArgError('t', f"time steps must lie in 0 … {T - 1}, got {t.min().item()} … {t.max().item()}")
+        raise ArgError(
+            't', f"time steps must lie in 0 … {T - 1}, got {t.min().item()} … {t.max().item()}"
+        )
     return t.long()
 
+
 @patch
-def check_call(self:ContextUnet, x:torch.Tensor, t, c=None) -> tuple:
+def check_call(self: ContextUnet, x: torch.Tensor, t, c=None) -> tuple:
     "`(x, t, c)` ready for `forward`, each checked once: the door in front of the bare network."
     self.check_images(x)
     w = next(self.parameters())
     if x.device != w.device:
-        raise ArgError('x', f"is on {x.device} but the model's weights are on {w.device}; move one with .to()")
+        raise ArgError(
+            'x', f"is on {x.device} but the model's weights are on {w.device}; move one with .to()"
+        )
     if x.dtype != w.dtype:
-        raise ArgTypeError('x', f"is {x.dtype} but the model's weights are {w.dtype}; convert x or the model")
+        raise ArgTypeError(
+            'x', f"is {x.dtype} but the model's weights are {w.dtype}; convert x or the model"
+        )
     t = as_steps(t, len(x), self.timesteps, x.device)
     c = as_context(c, self.n_classes, len(x), x.device, x.dtype, self.context_dim)
     return x, t, c
 
 # %% ../nbs/02_unet.ipynb #1839dd65
-def count_parameters(model:nn.Module) -> int:
+def count_parameters(model: nn.Module) -> int:
     "The number of trainable parameters of `model`."
     return sum(p.numel() for p in model.parameters() if p.requires_grad)
 
 # %% ../nbs/02_unet.ipynb #366d49a3
-def shape_table(model:ContextUnet, x:torch.Tensor, t, c=None) -> list:
-    "Run `model` once and return `(part, output shape, parameters)` for each top-level part, in call order."
+def shape_table(model: ContextUnet, x: torch.Tensor, t, c=None) -> list:
+    """Run `model` once and return `(part, output shape, parameters)` for each top-level part, in
+    call order."""
     rows, hooks = [], []
     for name, m in model.named_children():
-        hooks.append(m.register_forward_hook(lambda m, i, o, name=name: rows.append((name, tuple(o.shape), count_parameters(m)))))
+        hooks.append(
+            m.register_forward_hook(
+                lambda m, i, o, name=name: rows.append((name, tuple(o.shape), count_parameters(m)))
+            )
+        )
     try:
-        with torch.no_grad(): model(x, t, c)
+        with torch.no_grad():
+            model(x, t, c)
     finally:
-        for h in hooks: h.remove()
+        for h in hooks:
+            h.remove()
     return rows

@@ -15,47 +15,69 @@ import torch
 from .schedule import NoiseSchedule
 
 # %% ../nbs/01_forward.ipynb #d003b5dd
-def forward_widget(x0:torch.Tensor, # one image [C, H, W] in [-1, 1]
-                   T:int=1000, seed:int=0):
-    "An ipywidgets panel: a slider over the paper's t = 0 … T and a schedule toggle that redraw q(x_t | x_0) live."
+def forward_widget(
+    x0: torch.Tensor,  # one image [C, H, W] in [-1, 1]
+    T: int = 1000,
+    seed: int = 0,
+):
+    """An ipywidgets panel: a slider over the paper's t = 0 … T and a schedule toggle that redraw
+    q(x_t | x_0) live."""
     import ipywidgets as W
     import matplotlib.pyplot as plt
+
     schedules = {'linear': NoiseSchedule.linear(T), 'cosine': NoiseSchedule.cosine(T)}
     noise = torch.randn(x0.shape, generator=torch.Generator().manual_seed(seed))
     t_slider = W.IntSlider(value=T // 4, min=0, max=T, description='t')
     kind = W.ToggleButtons(options=list(schedules), description='schedule')
     out = W.Output()
     panel = W.VBox([W.HBox([t_slider, kind]), out])
+
     def redraw(*_):
         s, t = schedules[kind.value], t_slider.value
-        panel.current = x0 if t == 0 else s.q_sample(x0[None], torch.tensor([t - 1]), noise[None])[0]   # library index t-1
+        panel.current = (
+            x0 if t == 0 else s.q_sample(x0[None], torch.tensor([t - 1]), noise[None])[0]
+        )  # library index t-1
         ab = 1.0 if t == 0 else s.alpha_bars[t - 1].item()
         with out:
             out.clear_output(wait=True)
             fig, ax = plt.subplots(figsize=(2.5, 2.5))
-            ax.imshow(panel.current.permute(1, 2, 0).squeeze(-1).clamp(-1, 1) * 0.5 + 0.5, cmap='gray', vmin=0, vmax=1)
-            ax.set_title(f"{kind.value}, t={t}, ᾱ_t={ab:.3f}", fontsize=9); ax.axis('off')
+            ax.imshow(
+                panel.current.permute(1, 2, 0).squeeze(-1).clamp(-1, 1) * 0.5 + 0.5,
+                cmap='gray',
+                vmin=0,
+                vmax=1,
+            )
+            ax.set_title(f"{kind.value}, t={t}, ᾱ_t={ab:.3f}", fontsize=9)
+            ax.axis('off')
             plt.show()
-    t_slider.observe(redraw, 'value'); kind.observe(redraw, 'value')
+
+    t_slider.observe(redraw, 'value')
+    kind.observe(redraw, 'value')
     panel.t_slider, panel.kind = t_slider, kind
     redraw()
     return panel
 
 # %% ../nbs/04_sampling.ipynb #5d4a1a16
-def animate(frames:list, nrow:int=None, titles:list=None, interval:int=100, scale:float=2.5):
+def animate(
+    frames: list, nrow: int = None, titles: list = None, interval: int = 100, scale: float = 2.5
+):
     "A matplotlib animation of a sequence of image batches; show it with `HTML(anim.to_jshtml())`."
     import matplotlib.pyplot as plt
     from matplotlib import animation
     from ddpm_course.data import image_grid
+
     grids = [image_grid(f, nrow) for f in frames]
     fig, ax = plt.subplots(figsize=(scale * grids[0].shape[1] / grids[0].shape[0], scale))
     ax.axis('off')
     cmap = 'gray' if grids[0].shape[-1] == 1 else None
     im = ax.imshow(grids[0][..., 0] if cmap else grids[0], cmap=cmap, vmin=0, vmax=255)
+
     def step(i):
         im.set_data(grids[i][..., 0] if cmap else grids[i])
-        if titles: ax.set_title(titles[i])
+        if titles:
+            ax.set_title(titles[i])
         return [im]
+
     anim = animation.FuncAnimation(fig, step, frames=len(grids), interval=interval, blit=False)
     plt.close(fig)
     return anim
@@ -63,30 +85,45 @@ def animate(frames:list, nrow:int=None, titles:list=None, interval:int=100, scal
 # %% ../nbs/04_sampling.ipynb #8905aa98
 from .sampling import ddpm_sample, ddim_sample, model_device
 
-def sampling_panel(model, schedule:NoiseSchedule, n:int=8, class_names=None):
+
+def sampling_panel(model, schedule: NoiseSchedule, n: int = 8, class_names=None):
     "An ipywidgets panel (digit, guidance, seed, network calls) that samples `n` images live."
     import ipywidgets as W
     import matplotlib.pyplot as plt
     from ddpm_course.data import show_images
+
     names = list(class_names or [str(i) for i in range(model.n_classes)])
-    digit = W.Dropdown(options=[('any', -1)] + [(nm, i) for i, nm in enumerate(names)], value=0, description='class')
+    digit = W.Dropdown(
+        options=[('any', -1)] + [(nm, i) for i, nm in enumerate(names)],
+        value=0,
+        description='class',
+    )
     guidance = W.FloatSlider(value=2.0, min=0, max=6, step=0.5, description='guidance')
     seed = W.IntText(value=0, description='seed')
-    calls = W.IntSlider(value=min(25, schedule.T), min=min(5, schedule.T), max=schedule.T, description='calls')
+    calls = W.IntSlider(
+        value=min(25, schedule.T), min=min(5, schedule.T), max=schedule.T, description='calls'
+    )
     button, out = W.Button(description='generate', button_style='primary'), W.Output()
     panel = W.VBox([W.HBox([digit, guidance]), W.HBox([seed, calls, button]), out])
+
     def generate(*_):
         c = None if digit.value < 0 else torch.full((n,), digit.value)
         g = torch.Generator(device=model_device(model)).manual_seed(seed.value)
-        shape, kw = (n, model.in_channels, *model.image_size), dict(context=c, guidance=guidance.value, generator=g)
-        if calls.value >= schedule.T: x = ddpm_sample(model, schedule, shape, **kw)
-        else: x = ddim_sample(model, schedule, shape, n_calls=calls.value, **kw)
+        shape, kw = (
+            (n, model.in_channels, *model.image_size),
+            dict(context=c, guidance=guidance.value, generator=g),
+        )
+        if calls.value >= schedule.T:
+            x = ddpm_sample(model, schedule, shape, **kw)
+        else:
+            x = ddim_sample(model, schedule, shape, n_calls=calls.value, **kw)
         panel.current = x
         with out:
             out.clear_output(wait=True)
-            title = f"{digit.label}, w = {guidance.value}, seed {seed.value}, {calls.value} network calls"
+            title = f"{digit.label}, w = {guidance.value}, seed {seed.value}, {calls.value} calls"
             show_images(x, nrow=n, title=title)
             plt.show()
+
     button.on_click(generate)
     panel.digit, panel.guidance, panel.seed, panel.calls = digit, guidance, seed, calls
     panel.button, panel.generate = button, generate
@@ -100,20 +137,29 @@ from .data import image_grid
 from .pipeline import load_pretrained
 from .text import sample_prompts
 
-def prompt_box(pipe=None, n:int=8, seed:int=0):
-    "An ipywidgets text box that draws `n` samples of the typed prompt (default: the shipped text pipeline)."
+
+def prompt_box(pipe=None, n: int = 8, seed: int = 0):
+    """An ipywidgets text box that draws `n` samples of the typed prompt (default: the shipped text
+    pipeline)."""
     import ipywidgets as widgets
     from PIL import Image
-    if pipe is None: pipe = load_pretrained('text')
+
+    if pipe is None:
+        pipe = load_pretrained('text')
     box = widgets.Text(value='a handwritten seven', description='prompt', continuous_update=False)
     picture, status = widgets.Image(format='png'), widgets.Label()
+
     def show(_=None):
-        if not box.value.strip(): status.value = 'type a prompt'; return
+        if not box.value.strip():
+            status.value = 'type a prompt'
+            return
         x = sample_prompts(pipe, [box.value] * n, seed=seed)
         g = image_grid(x, n)
         im = Image.fromarray(g[..., 0] if g.shape[-1] == 1 else g)
-        buf = io.BytesIO(); im.resize((im.width * 2, im.height * 2), Image.NEAREST).save(buf, 'png')
+        buf = io.BytesIO()
+        im.resize((im.width * 2, im.height * 2), Image.NEAREST).save(buf, 'png')
         picture.value, status.value = buf.getvalue(), f'"{box.value}"'
+
     box.observe(show, names='value')
     show()
     return widgets.VBox([box, picture, status])
