@@ -45,22 +45,7 @@ THEME = ROOT/'build'/'docs_theme'
 # Sentences of a chapter that describe the notebook rather than the page they appear on: replaced on
 # the site only, until the chapter says it itself (a pair whose old text is no longer found is
 # reported, and can be deleted).
-SITE_WORDING = {
-    '04_sampling': [(
-        'Pick a digit, a guidance weight, a seed and a number of steps, and press *generate* (in '
-        "JupyterLab). With fewer steps\nthan the model's $T$ the panel uses the DDIM sampler of "
-        'chapter 05, which skips steps; with all $T$ it is the DDPM\nsampler of this chapter.',
-        'Pick digits, a guidance weight, a number of steps and a seed, and press *draw*: the panel '
-        "below draws them with\nDPM-Solver++ (chapter 05) and shows each image's $\\hat x_0$ as "
-        "it sharpens. The notebook's own ipywidgets version,\nin JupyterLab, samples with DDIM "
-        "(chapter 05) when given fewer steps than the model's $T$, and with this chapter's\nDDPM "
-        "sampler "
-        'when given all $T$.')],
-    '08_text': [(
-        'In the rendered page the box is inert (there is no Python behind it); run the notebook.',
-        'The box needs a Python kernel, so it appears only when you run the notebook (this site '
-        'has none).')],
-}
+SITE_WORDING = {}   # stem → [(old, new)]; the chapters now say it themselves
 
 
 # -- 1. Staging the processed notebooks --------------------------------------------------------------------------------

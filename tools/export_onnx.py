@@ -35,6 +35,7 @@ def export_onnx(path, # where to write the .onnx file
         warnings.simplefilter('ignore')
         torch.onnx.export(model, example_inputs(model, 2), str(path), input_names=list(INPUTS), output_names=[OUTPUT],
                           dynamic_shapes={k: {0: batch} for k in INPUTS}, opset_version=18, dynamo=True,
+                          external_data=False,
                           verbose=False)
     check(path, model)
     return config

@@ -31,17 +31,10 @@ export function loadRuntime() {
   return runtime;
 }
 
-const EXTERNAL = 'model.onnx.data';                           // weights beside the graph (torch.onnx's dynamo export)
-
-/** The ONNX session; the weights may sit in a second file (EXTERNAL), which the graph then names. */
+/** The ONNX session of the shipped model (one file: tools/export_onnx.py keeps the weights inside). */
 async function loadModel(ort) {
   const bytes = new Uint8Array(await fetch(asset('model.onnx')).then(r => r.arrayBuffer()));
-  const name = new TextEncoder().encode(EXTERNAL);
-  const names = bytes.some((_, i) => name.every((c, k) => bytes[i + k] === c));
-  return ort.InferenceSession.create(bytes, {
-    executionProviders: ['wasm'],
-    ...(names && { externalData: [{ path: EXTERNAL, data: asset(EXTERNAL) }] }),
-  });
+  return ort.InferenceSession.create(bytes, { executionProviders: ['wasm'] });
 }
 
 export const imageShape = config => [config.model.in_channels, ...config.model.image_size];
