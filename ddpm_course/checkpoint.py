@@ -117,8 +117,8 @@ def save_checkpoint(
     training=None,  # the `TrainConfig`, recorded in config.json
     text_encoder: str = None,  # the sentence encoder whose vectors the model takes (chapter 08)
     sampling: dict = None,  # recommended sampling (`SamplingConfig.to_dict()`; default: none)
-    quality: dict = None,
-):  # measured sample quality (FID, accuracy, … with the settings used)
+    quality: dict = None,  # measured sample quality (FID, accuracy, … with the settings used)
+):
     """Write a checkpoint atomically: new files are swapped in only when all are on disk; the last
     good one is kept."""
     path = check_save_path(path)
@@ -567,8 +567,8 @@ def probe_writable(folder: Path, what: str = 'out'):
 
 def check_out_dir(
     path,  # where a training run will save
-    resume: bool = False,
-):  # whether the run continues the checkpoint there
+    resume: bool = False,  # whether the run continues the checkpoint there
+):
     """Before the first step: raise `CheckpointError` unless a run can save to (or resume from)
     `path` safely."""
     path = check_checkpoint_path(path)
@@ -624,8 +624,8 @@ def check_quality(quality) -> dict:
 
 def record_quality(
     path,  # a checkpoint directory
-    quality: dict,
-):  # e.g. dict(n=1000, sampler='dpm', n_calls=10, guidance=2.0, fid=…, …)
+    quality: dict,  # e.g. dict(n=1000, sampler='dpm', n_calls=10, guidance=2.0, fid=…, …)
+):
     """Write measured sample quality into a checkpoint's config.json and model card, each file
     replaced in one rename."""
     quality, path = check_quality(quality), _resolve(path)

@@ -142,8 +142,8 @@ class ImageDataset(Dataset):
         images: torch.Tensor,  # uint8 [N, C, H, W]
         labels: torch.Tensor,  # int64 [N], each in 0 … len(class_names)-1
         class_names: tuple,  # one name per class
-        name: str = 'images',
-    ):  # what the data is called in configs and messages
+        name: str = 'images',  # what the data is called in configs and messages
+    ):
         if not isinstance(images, torch.Tensor) or images.dtype != torch.uint8 or images.ndim != 4:
             raise DataError(
                 f"{name}: images must be a uint8 tensor [N, C, H, W], got "
@@ -230,8 +230,8 @@ def show_images(
     class_names=CLASS_NAMES,  # names for the labels
     title: str = None,  # a title over the grid
     scale: float = 1.0,  # figure size per image, in inches
-    ax=None,
-):  # draw into this matplotlib axis (only without labels)
+    ax=None,  # draw into this matplotlib axis (only without labels)
+):
     "Draw a batch of images as a grid with matplotlib; returns the figure."
     imgs = _as_uint8_hwc(images)
     n = len(imgs)
@@ -299,8 +299,8 @@ def save_png(
     images,  # a batch [N, C, H, W] (uint8, or float in [-1, 1])
     path,
     nrow: int = None,  # images per row
-    scale: int = 2,
-):  # pixel magnification
+    scale: int = 2,  # pixel magnification
+):
     "Write a batch as one PNG grid, atomically."
     with atomic_path(path) as tmp:
         _grid_image(images, nrow, scale).save(tmp, format='PNG')
@@ -322,8 +322,8 @@ def check_png_folder(folder) -> Path:
 
 def save_pngs(
     images,  # a batch [N, C, H, W] (uint8, or float in [-1, 1])
-    folder,
-) -> list:  # a new or empty folder
+    folder,  # a new or empty folder
+) -> list:
     """One PNG per image at its own size (`00000.png`, …), each written atomically: the layout FID
     tools read."""
     from PIL import Image
@@ -343,8 +343,8 @@ def save_gif(
     path,
     nrow: int = None,  # images per row in each frame
     scale: int = 3,  # pixel magnification
-    ms: int = 80,
-):  # milliseconds per frame (the last frame is held 1.5 s)
+    ms: int = 80,  # milliseconds per frame (the last frame is held 1.5 s)
+):
     "Write a sequence of image batches as an animated GIF of grids, atomically."
     pics = [_grid_image(f, nrow, scale) for f in frames]
     with atomic_path(path) as tmp:
@@ -506,8 +506,8 @@ MAX_IMAGE_SIDE = (
 
 def check_npy_header(
     f,  # a binary file (or zip member) positioned at the start of a .npy array
-    where,
-) -> tuple:  # what to name in errors
+    where,  # what to name in errors
+) -> tuple:
     """`(shape, dtype)` from a .npy header, refusing pickles and arrays over `MAX_DATA_BYTES` before
     any data is read."""
     try:

@@ -25,8 +25,8 @@ class Pipeline:
         model: torch.nn.Module,  # the network, `model(x_t, t, c) -> ε̂` (a `ContextUnet`)
         schedule: NoiseSchedule,  # the schedule it was trained with
         sampling: SamplingConfig = None,  # how to sample it (default: `SamplingConfig()`)
-        config: dict = None,
-    ):  # what a checkpoint records beside (dataset, training, quality, …)
+        config: dict = None,  # what a checkpoint records beside (dataset, training, quality, …)
+    ):
         if not isinstance(schedule, NoiseSchedule):
             raise ArgTypeError(
                 'schedule', f"expected a NoiseSchedule, got {type(schedule).__name__}"
@@ -70,8 +70,8 @@ def sample(
     sampler: str = None,
     n_calls: int = None,
     guidance: float = None,  # default: `self.sampling`'s
-    **kwargs,
-):  # `callback`, `record`, `batch_size` of `run_sampler`
+    **kwargs,  # `callback`, `record`, `batch_size` of `run_sampler`
+):
     "Draw images in [-1, 1] with the pipeline's sampling settings, or those given here."
     given = dict(sampler=sampler, n_calls=n_calls, guidance=guidance)
     s = dict(self.sampling.to_dict(), **{k: v for k, v in given.items() if v is not None})
@@ -118,8 +118,8 @@ def save(
 def load_checkpoint(
     path,  # a checkpoint directory
     weights: str = 'ema',  # 'ema' (for sampling) or 'model' (the raw weights)
-    device=None,
-) -> Pipeline:  # where to put the model (default: CPU)
+    device=None,  # where to put the model (default: CPU)
+) -> Pipeline:
     "Load a checkpoint directory as a `Pipeline`; never unpickles anything."
     model, schedule, config = read_checkpoint(path, weights, device)
     s = config.get('sampling') or {}

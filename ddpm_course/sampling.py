@@ -224,8 +224,8 @@ def sample_loop(
     guidance: float = 1.0,  # classifier-free guidance weight w
     generator: torch.Generator = None,  # source of the fresh noise
     callback=None,  # called as callback(t, x, x0_hat) after each update
-    record=(),
-) -> tuple:  # time steps at which to keep x̂₀
+    record=(),  # time steps at which to keep x̂₀
+) -> tuple:
     """The one sampling loop, bare: (images in [-1, 1], {t: x̂₀ at the `record` steps}). Only shapes
     are checked."""
     ts, frames = sampler.timesteps, {}
@@ -264,8 +264,8 @@ def run_sampler(
     callback=None,  # called as callback(t, x, x0_hat) after each update
     record=(),  # time steps at which to keep x0_hat (then returns images and a dict {t: x0_hat})
     batch_size: int = None,  # images at once (default: all on a GPU, `CPU_CHUNK` on the CPU)
-    device=None,
-):  # default: the model's device
+    device=None,  # default: the model's device
+):
     """Check every argument once, then draw the images `batch_size` at a time with `sample_loop`;
     images in [-1, 1]."""
     a = check_sample_args(model, sampler, shape, context, guidance, x_T, batch_size, device, record)
@@ -310,8 +310,8 @@ class DDPM(Sampler):
         self,
         schedule: NoiseSchedule,
         variance: str = 'beta',  # σ_t² = β_t ('beta') or the posterior variance β̃_t ('posterior')
-        add_noise: bool = True,
-    ):  # re-add fresh noise at each step (False shows why it is needed)
+        add_noise: bool = True,  # re-add fresh noise at each step (False shows why it is needed)
+    ):
         if variance not in ('beta', 'posterior'):
             raise ArgError('variance', f"expected 'beta' or 'posterior', got {variance!r}")
         self.schedule, self.variance, self.add_noise = schedule, variance, add_noise
@@ -417,8 +417,8 @@ class DDIM(Sampler):
         self,
         schedule: NoiseSchedule,
         n_calls: int = None,  # network calls, time steps visited (default 50, at most T)
-        eta: float = 0.0,
-    ):  # 0: deterministic, 1: ancestral (DDPM-like)
+        eta: float = 0.0,  # 0: deterministic, 1: ancestral (DDPM-like)
+    ):
         if isinstance(eta, bool) or not isinstance(eta, (int, float)) or not 0 <= eta <= 1:
             raise ArgError('eta', f"expected a number in [0, 1], got {eta!r}")
         self.schedule, self.eta = schedule, eta

@@ -22,8 +22,8 @@ class NoiseSchedule:
         self,
         betas,  # 1-D, each in (0, 1): the variance of the noise added by each step
         kind: str = 'custom',  # how the betas were made, for configs and messages
-        **params,
-    ):  # the constructor's parameters, kept for `to_config`
+        **params,  # the constructor's parameters, kept for `to_config`
+    ):
         betas = torch.as_tensor(betas, dtype=torch.float64)
         if betas.ndim != 1 or len(betas) < 1:
             raise ArgError(
@@ -123,8 +123,8 @@ def from_config(
     cls: NoiseSchedule,
     config: dict,
     where: str = 'schedule config',  # names the source in errors (e.g. a config.json)
-    error=ArgError,
-):  # the class raised for a bad config
+    error=ArgError,  # the class raised for a bad config
+):
     """Rebuild a schedule from `to_config`'s dictionary, refusing a bad one before anything is
     allocated."""
     if not isinstance(config, dict):
@@ -147,8 +147,8 @@ def from_config(
 def at(
     values: torch.Tensor,  # a schedule array, float64 [T]
     t: torch.Tensor,  # int64 time-step indices [N]
-    x: torch.Tensor,
-):  # the batch [N, ...] to broadcast over (gives dtype and device)
+    x: torch.Tensor,  # the batch [N, ...] to broadcast over (gives dtype and device)
+):
     "`values[t]` shaped `[N, 1, 1, …]` to broadcast over `x`, in `x`'s dtype and device."
     v = values.to(x.device)[t.to(x.device)]
     return v.reshape(-1, *([1] * (x.ndim - 1))).to(x.dtype)
@@ -176,8 +176,8 @@ def q_sample(
     self: NoiseSchedule,
     x0: torch.Tensor,  # clean images [N, C, H, W]
     t: torch.Tensor,  # int64 time-step indices [N] in 0 … T-1 (or one int); index t-1 gives x_t
-    noise: torch.Tensor,
-):  # ε, same shape as x0
+    noise: torch.Tensor,  # ε, same shape as x0
+):
     "Sample x_t ~ q(x_t | x_0): `sqrt(ᾱ_t) * x0 + sqrt(1 - ᾱ_t) * noise`."
     if noise.shape != x0.shape:
         raise ArgError(
@@ -191,8 +191,8 @@ def q_step(
     schedule: NoiseSchedule,
     x_prev: torch.Tensor,  # the image after `t` steps (the paper's x_t)
     t: int,  # library index: the step applies β_{t+1} = `betas[t]`
-    noise: torch.Tensor,
-):  # ε, same shape as x_prev
+    noise: torch.Tensor,  # ε, same shape as x_prev
+):
     """One forward step, from the image after `t` steps to the image after `t + 1`: `sqrt(1 - β) *
     x_prev + sqrt(β) * noise`."""
     b = schedule.betas[t].item()

@@ -74,8 +74,8 @@ def check_setting(
     f,
     v,  # the field and the value given for it
     where: str = None,  # prefix for the error's `arg` (e.g. 'config.json: model')
-    error=ArgError,
-):  # the class raised for a bad value
+    error=ArgError,  # the class raised for a bad value
+):
     """`v` checked against the field's declaration (ints accepted for floats), else one error naming
     the field."""
     tp, optional = _kind(f)
@@ -132,8 +132,8 @@ class Settings:
         cls,
         d: dict,  # e.g. a section of config.json
         where: str = None,  # names the source in errors ('…/config.json: model')
-        error=ArgError,
-    ):  # the class raised for a bad or unknown field
+        error=ArgError,  # the class raised for a bad or unknown field
+    ):
         "Settings from a dict, each field checked; unknown names are refused."
         if not isinstance(d, dict):
             raise error(where, f"expected an object of settings, got {type(d).__name__}")
@@ -191,8 +191,8 @@ def add_flags(
     parser: argparse.ArgumentParser,
     cls,  # a `Settings` class
     defaults: dict = None,  # shown defaults that differ from the declaration (e.g. the CLI's model)
-    skip=(),
-):  # field names to leave out
+    skip=(),  # field names to leave out
+):
     """Add a flag for each field of `cls`; a flag not given leaves no attribute, so `given_flags`
     can tell."""
     for f in fields(cls):

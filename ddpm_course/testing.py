@@ -33,8 +33,8 @@ def check_moments(
     samples: torch.Tensor,  # 1-D draws
     mean: float,
     var: float,  # the expected mean and variance
-    z: float = 5.0,
-):  # how many standard errors to allow
+    z: float = 5.0,  # how many standard errors to allow
+):
     "Assert that `samples` have this `mean` and `var` within `z` standard errors."
     n = len(samples)
     m, v = samples.mean().item(), samples.var().item()

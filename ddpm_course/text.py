@@ -132,8 +132,8 @@ def _words(name: str) -> str:
 
 def caption_templates(
     class_names,  # the data set's class names
-    held_out: bool = False,
-):  # the templates kept out of training instead
+    held_out: bool = False,  # the templates kept out of training instead
+):
     """The caption templates for these classes: digit phrasings for '0' … '9', generic ones
     otherwise."""
     if all(map(_is_digit, class_names)):
@@ -176,8 +176,8 @@ def sample_prompts(
     pipe,  # a text-conditioned `Pipeline` (e.g. `load_pretrained('text')`)
     prompts,  # a prompt or a list of them: one image per entry
     seed: int = 0,  # seeds the generator of all randomness
-    **kwargs,
-):  # `Pipeline.sample`'s options: sampler, n_calls, guidance, …
+    **kwargs,  # `Pipeline.sample`'s options: sampler, n_calls, guidance, …
+):
     "Sample one image per prompt with a text-conditioned pipeline; images in [-1, 1]."
     prompts = [prompts] if isinstance(prompts, str) else list(prompts)
     dim = getattr(pipe.model, 'context_dim', None)

@@ -222,8 +222,8 @@ class ContextUnet(nn.Module):
     def __init__(
         self,
         config: ModelConfig = None,  # all the settings at once (e.g. read from a checkpoint)
-        **settings,
-    ):  # or `ModelConfig` fields by name: `ContextUnet(n_feat=16, n_blocks=1)`
+        **settings,  # or `ModelConfig` fields by name: `ContextUnet(n_feat=16, n_blocks=1)`
+    ):
         super().__init__()
         if config is not None and not isinstance(config, ModelConfig):
             raise ArgTypeError('config', f"expected a ModelConfig, got {type(config).__name__}")
@@ -264,8 +264,8 @@ class ContextUnet(nn.Module):
         self,
         x: torch.Tensor,  # noisy images [N, C, H, W]
         t: torch.Tensor,  # int64 time steps [N] in 0 … T-1
-        c=None,
-    ):  # None (null context), class indices [N], or context vectors [N, context_dim]
+        c=None,  # None (null context), class indices [N], or context vectors [N, context_dim]
+    ):
         """Predict the noise in `x` at steps `t` given context `c` (checked by the caller:
         `check_call`)."""
         c = self.context_vectors(c, x)  # float [N, context_dim]
