@@ -201,6 +201,8 @@ def _as_uint8_hwc(images):
         raise DataError(
             'images', f"expected [N, C, H, W] with 1 or 3 channels, got {tuple(images.shape)}"
         )
+    if len(images) == 0:
+        raise DataError('images', "got no images to draw")
     if images.dtype != torch.uint8:
         images = to_uint8(images.float())
     return images.permute(0, 2, 3, 1).numpy()
@@ -609,7 +611,14 @@ def load_image_folder(
         except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as e:
             raise DataError(f"{f}: not a readable image ({e})") from e
         if channels is None:
-            channels = 1 if im.mode in ('L', '1', 'I;16', 'I') else 3
+            channels = 1 if im.mode in ('L', '1', 'I') or im.mode.startswith('I;16') else 3
+        if im.mode == 'I' or im.mode.startswith(
+            'I;16'
+        ):  # 16-bit grey: scaled to 8 bits, not clipped
+            top = 65535 if im.mode.startswith('I;16') or np.asarray(im).max() > 255 else 255
+            im = Image.fromarray(
+                (np.asarray(im, np.float64) * (255 / top)).round().astype(np.uint8)
+            )
         if channels not in (1, 3):
             raise DataError('channels', f"expected 1 or 3, got {channels}")
         im = im.convert('L' if channels == 1 else 'RGB')
@@ -619,7 +628,8 @@ def load_image_folder(
         if arrays and a.shape != arrays[0].shape:
             raise DataError(
                 f"{f}: size {a.shape[1]}×{a.shape[0]} differs from the first image's "
-                f"{arrays[0].shape[1]}×{arrays[0].shape[0]}; pass image_size to resize"
+                f"{arrays[0].shape[1]}×{arrays[0].shape[0]}; resize them to one size (or "
+                "load_image_folder(..., image_size=N))"
             )
         arrays.append(a)
         if a.nbytes * len(files) > MAX_DATA_BYTES:
