@@ -19,7 +19,7 @@ import torch
 import torch.distributed as dist
 from ._version import __version__
 from .errors import ArgError, CourseError
-from .settings import add_flags, given_flags, flag_name, flag_type
+from .settings import add_flags, given_flags, flag_name, flag_type, pick_device
 from ddpm_course.data import (
     load_dataset,
     DATA_SPECS,
@@ -40,7 +40,6 @@ from ddpm_course.training import (
     TrainConfig,
     train,
     check_train_args,
-    pick_device,
     DEFAULT_MODEL,
     DEFAULT_SCHEDULE,
 )
@@ -300,6 +299,8 @@ def cmd_train(args):
         model, schedule, recorded = pipe.model, pipe.schedule, pipe.config
         ds = load_dataset(args.data or (recorded.get('dataset') or {}).get('spec') or 'mnist10k')
         check_same_data(ds, recorded.get('dataset'), args.accept_data_change)
+        if args.text and not recorded.get('text_encoder'):
+            raise ArgError('text', "this run was trained on class labels; a resumed run keeps them")
         settings, args.text = resume_config(args, recorded), bool(recorded.get('text_encoder'))
     else:
         ds = load_dataset(args.data or 'mnist10k')
@@ -419,7 +420,7 @@ def _finish_run(res, out):
     with atomic_path(out / 'loss.png') as tmp:
         fig.savefig(tmp, dpi=100, format='png')
     plt.close(fig)
-    final = sum(res.losses[-50:]) / len(res.losses[-50:])
+    final = sum(res.losses[-50:]) / len(res.losses[-50:]) if res.losses else None
     print(
         json.dumps(
             dict(
@@ -454,7 +455,11 @@ def cmd_sample(args):
         )
     if kind == 'folder':
         check_png_folder(out)
-        probe_writable(out if out.is_dir() else out.parent)
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise ArgError('out', f"cannot create {out} ({e.strerror})") from e
+        probe_writable(out)
     else:
         check_output(out, args.force)
     device = pick_device(args.device)
@@ -479,7 +484,7 @@ def cmd_sample(args):
     s = SamplingConfig.from_dict({**pipe.sampling.to_dict(), **given}).resolved(pipe.schedule.T)
     if kind == '.gif' and len(labels) > MAX_GIF_IMAGES:  # a GIF keeps ~40 frames of every image
         raise ArgError(
-            'n',
+            'n' if args.per_class is None else 'per_class',
             f"a GIF shows at most {MAX_GIF_IMAGES} images, got {len(labels):,}; "
             "write a .png, an .npz or DIR/ for more",
         )
@@ -612,6 +617,7 @@ LIBRARY_NAMES = {
     'images': '--samples',
     'context': '--prompt',
     'prompts': '--prompt',
+    'budget': '--steps/--epochs/--minutes',
 }  # library argument → the flag that sets it
 FLAGS = {**_flags(build_parser()), **LIBRARY_NAMES}
 

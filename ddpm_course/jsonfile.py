@@ -41,6 +41,8 @@ def json_depth(text: str) -> int:
 def read_json(f: Path) -> dict:
     """A JSON object from the regular file `f`, read at most `MAX_JSON_BYTES` and refused if nested
     too deep."""
+    if not isinstance(f, (str, os.PathLike)):
+        raise CheckpointError('path', f"expected a file name, got {type(f).__name__}")
     f = Path(f)
     if not f.is_file():
         raise CheckpointError(f"{f}: missing (or not a regular file)")

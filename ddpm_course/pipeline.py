@@ -27,10 +27,14 @@ class Pipeline:
         sampling: SamplingConfig = None,  # how to sample it (default: `SamplingConfig()`)
         config: dict = None,  # what a checkpoint records beside (dataset, training, quality, …)
     ):
+        if not isinstance(model, torch.nn.Module) or not hasattr(model, 'image_size'):
+            raise ArgTypeError('model', f"expected a ContextUnet, got {type(model).__name__}")
         if not isinstance(schedule, NoiseSchedule):
             raise ArgTypeError(
                 'schedule', f"expected a NoiseSchedule, got {type(schedule).__name__}"
             )
+        if config is not None and not isinstance(config, dict):
+            raise ArgTypeError('config', f"expected a dict, got {type(config).__name__}")
         if getattr(model, 'timesteps', schedule.T) != schedule.T:
             raise ArgError(
                 'schedule', f"has T = {schedule.T} but the model takes {model.timesteps} time steps"
@@ -78,13 +82,18 @@ def sample(
     if sampler is not None and n_calls is None:
         s['n_calls'] = None  # another sampler: its own default
     s = SamplingConfig.from_dict(s).resolved(self.schedule.T)
+    if n is not None and (isinstance(n, bool) or not isinstance(n, int) or n < 1):
+        raise ArgError('n', f"expected a positive whole number of images, got {n!r}")
     if context is not None:
         try:
-            n = len(context)
+            n_context = len(context)
         except TypeError:
             raise ArgTypeError(
                 'context', f"expected class indices or vectors, got {context!r}"
             ) from None
+        if n is not None and n != n_context:
+            raise ArgError('n', f"is {n} but {n_context} contexts were given (one image each)")
+        n = n_context
     elif n is None:
         n = len(x_T) if isinstance(x_T, torch.Tensor) and x_T.ndim == 4 else 1
     m = self.model
@@ -139,7 +148,7 @@ def load_pretrained(
     device=None,
 ) -> Pipeline:
     "The pipeline shipped with the package (EMA weights, eval mode, the recommended sampling)."
-    if name not in PRETRAINED:
+    if not isinstance(name, str) or name not in PRETRAINED:
         raise ArgError(
             'name', f"no shipped checkpoint {name!r}; available: {', '.join(PRETRAINED)}"
         )

@@ -14,7 +14,7 @@ import torch
 from fastcore.meta import delegates
 from .errors import ArgError, ArgTypeError
 from .schedule import NoiseSchedule
-from .settings import Settings, setting, check_setting
+from .settings import Settings, setting, check_setting, pick_device
 from .unet import as_context
 
 # %% ../nbs/04_sampling.ipynb #8582f1ef
@@ -124,24 +124,17 @@ def default_batch_size(n: int, device) -> int:
 
 def as_device(device, model=None) -> torch.device:
     "`device` as a usable `torch.device` (default: the model's), else an error naming `device`."
-    if device is None:
-        return model_device(model)
-    try:
-        device = torch.device(device)
-    except (RuntimeError, TypeError) as e:
-        raise ArgError('device', f"not a device name: {device!r}") from e
-    if device.type == 'cuda' and not torch.cuda.is_available():
-        raise ArgError('device', "CUDA was asked for, but this machine has no CUDA GPU")
-    return device
+    return model_device(model) if device is None else pick_device(device)
 
 # %% ../nbs/04_sampling.ipynb #bf0bfad1
 def _check_shape(model, shape) -> tuple:
     try:
-        shape = tuple(int(s) for s in shape)
-    except (TypeError, ValueError):
+        shape = tuple(shape)
+    except TypeError:
         raise ArgError('shape', f"expected (N, C, H, W), got {shape!r}") from None
-    if len(shape) != 4 or min(shape) < 1:
-        raise ArgError('shape', f"expected four positive sizes (N, C, H, W), got {shape}")
+    whole = all(isinstance(s, int) and not isinstance(s, bool) for s in shape)
+    if len(shape) != 4 or not whole or min(shape) < 1:
+        raise ArgError('shape', f"expected four positive whole sizes (N, C, H, W), got {shape}")
     if hasattr(model, 'check_images'):
         model.check_images(torch.empty(0, *shape[1:]), 'shape')
     return shape
@@ -158,15 +151,49 @@ def _check_x_T(x_T, shape, device):
         raise ArgError(
             'x_T', f"expected shape {list(shape)} or {[1, *shape[1:]]}, got {list(x_T.shape)}"
         )
+    if not torch.isfinite(x_T).all():
+        raise ArgError('x_T', "contains NaN or inf")
     return x_T.to(device, torch.float32)
 
 
+def _check_callables(model, generator, callback, record) -> set:
+    "The checks of what a sampler is handed besides numbers: the model's weights, the generator, …"
+    w = next(model.parameters(), None) if isinstance(model, torch.nn.Module) else None
+    if w is not None and w.dtype != torch.float32:
+        raise ArgTypeError(
+            'model', f"has {w.dtype} weights; the samplers run in float32 (model.float())"
+        )
+    if generator is not None and not isinstance(generator, torch.Generator):
+        raise ArgTypeError(
+            'generator', f"expected a torch.Generator, got {type(generator).__name__}"
+        )
+    if callback is not None and not callable(callback):
+        raise ArgTypeError('callback', f"expected a function, got {type(callback).__name__}")
+    try:
+        return {int(t) for t in record}
+    except (TypeError, ValueError):
+        raise ArgTypeError('record', f"expected time steps, got {record!r}") from None
+
+
 def check_sample_args(
-    model, sampler, shape, context, guidance, x_T, batch_size, device, record
+    model,
+    sampler,
+    shape,
+    context,
+    guidance,
+    x_T,
+    batch_size,
+    device,
+    record,
+    generator=None,
+    callback=None,
 ) -> dict:
     """Every check a sampler's arguments get, once, before the first network call: what
     `run_sampler` runs with."""
+    if not isinstance(sampler, Sampler):
+        raise ArgTypeError('sampler', f"expected a Sampler, got {type(sampler).__name__}")
     shape, device = _check_shape(model, shape), as_device(device, model)
+    record = _check_callables(model, generator, callback, record)
     T = getattr(model, 'timesteps', sampler.schedule.T)
     if sampler.schedule.T != T:
         raise ArgError(
@@ -177,7 +204,7 @@ def check_sample_args(
         batch_size = default_batch_size(shape[0], device)
     if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
         raise ArgError('batch_size', f"expected a positive integer, got {batch_size!r}")
-    missing = sorted(set(record) - set(sampler.timesteps))
+    missing = sorted(record - set(sampler.timesteps))
     if missing:
         raise ArgError('record', f"steps {missing[:5]} are not visited by this sampler")
     if context is not None and hasattr(model, 'n_classes'):
@@ -193,7 +220,7 @@ def check_sample_args(
         x_T=_check_x_T(x_T, shape, device),
         batch_size=batch_size,
         device=device,
-        record=set(record),
+        record=record,
     )
 
 # %% ../nbs/04_sampling.ipynb #b88a8f69
@@ -268,7 +295,19 @@ def run_sampler(
 ):
     """Check every argument once, then draw the images `batch_size` at a time with `sample_loop`;
     images in [-1, 1]."""
-    a = check_sample_args(model, sampler, shape, context, guidance, x_T, batch_size, device, record)
+    a = check_sample_args(
+        model,
+        sampler,
+        shape,
+        context,
+        guidance,
+        x_T,
+        batch_size,
+        device,
+        record,
+        generator,
+        callback,
+    )
     (n, *chw), bs, x_T, c = a['shape'], a['batch_size'], a['x_T'], a['context']
     out, frames = [], {}
     for i in range(0, n, bs):

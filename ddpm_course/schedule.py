@@ -140,7 +140,7 @@ def from_config(
         raise error(where, f"custom betas must be a list of at most {MAX_T:,} numbers")
     try:
         return makers[kind](**config)
-    except (TypeError, ArgError) as e:
+    except (TypeError, ValueError, RuntimeError) as e:  # ArgError is a ValueError
         raise error(where, str(e)) from None
 
 # %% ../nbs/01_forward.ipynb #dd147460

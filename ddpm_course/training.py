@@ -6,8 +6,8 @@ Docs: https://ddpm-course.github.io/ddpm_course/training.html.md"""
 
 # %% auto #0
 __all__ = ['DEVICE_PATTERN', 'WARMUP_MAX_FRACTION', 'DEFAULT_MODEL', 'DEFAULT_SCHEDULE', 'PRETRAINED_MODEL',
-           'PRETRAINED_TRAINING', 'batch_randomness', 'diffusion_loss', 'TrainConfig', 'lr_factor', 'pick_device',
-           'EMA', 'TrainResult', 'train', 'check_data_fits', 'check_captions', 'check_train_args']
+           'PRETRAINED_TRAINING', 'batch_randomness', 'diffusion_loss', 'TrainConfig', 'lr_factor', 'EMA',
+           'TrainResult', 'train', 'check_data_fits', 'check_captions', 'check_train_args']
 
 # %% ../nbs/03_training.ipynb #8498e034
 import math, sys, time
@@ -18,7 +18,7 @@ import torch
 from .data import ImageDataset, DataError
 from .errors import ArgError, ArgTypeError
 from .schedule import NoiseSchedule
-from .settings import Settings, setting
+from .settings import Settings, setting, pick_device
 from .unet import ContextUnet
 from .sampling import SamplingConfig
 from ddpm_course.checkpoint import (
@@ -165,33 +165,6 @@ def lr_factor(
     if ramp < 1:
         return ramp
     return 0.5 * (1 + math.cos(math.pi * min(progress, 1.0)))
-
-# %% ../nbs/03_training.ipynb #6841928e
-def pick_device(device: str = 'auto') -> torch.device:
-    """`auto` picks CUDA if present, else Apple MPS, else the CPU; any other value is checked to
-    exist on this machine."""
-    mps = getattr(torch.backends, 'mps', None) is not None and torch.backends.mps.is_available()
-    if device == 'auto':
-        return torch.device('cuda' if torch.cuda.is_available() else 'mps' if mps else 'cpu')
-    try:
-        d = torch.device(device)
-    except (RuntimeError, TypeError):
-        raise ArgError('device', f"not a device name: {device!r}") from None
-    if d.type == 'cuda' and not torch.cuda.is_available():
-        raise ArgError(
-            'device', "CUDA was asked for, but this machine has no CUDA GPU (use cpu or auto)"
-        )
-    if d.type == 'cuda' and d.index is not None and d.index >= torch.cuda.device_count():
-        raise ArgError(
-            'device',
-            f"cuda:{d.index} was asked for, but this machine has {torch.cuda.device_count()} CUDA "
-            f"GPU(s): cuda:0 … cuda:{torch.cuda.device_count() - 1}",
-        )
-    if d.type == 'mps' and not mps:
-        raise ArgError(
-            'device', "Apple MPS was asked for, but this machine has none (use cpu or auto)"
-        )
-    return d
 
 # %% ../nbs/03_training.ipynb #5ef47321
 class EMA:
@@ -361,6 +334,14 @@ def check_captions(model: ContextUnet, dataset: ImageDataset, captions: torch.Te
 
 def check_train_args(model, schedule, dataset, config, captions, out, resume, progress):
     "Every check `train` makes before the first step, so a run is never lost at its end."
+    kinds = (
+        ('model', model, ContextUnet),
+        ('schedule', schedule, NoiseSchedule),
+        ('dataset', dataset, ImageDataset),
+    )
+    for name, value, kind in kinds:
+        if not isinstance(value, kind):
+            raise ArgTypeError(name, f"expected a {kind.__name__}, got {type(value).__name__}")
     if not isinstance(config, TrainConfig):
         raise ArgTypeError('config', f"expected a TrainConfig, got {type(config).__name__}")
     if schedule.T != model.timesteps:

@@ -227,7 +227,12 @@ class ContextUnet(nn.Module):
         super().__init__()
         if config is not None and not isinstance(config, ModelConfig):
             raise ArgTypeError('config', f"expected a ModelConfig, got {type(config).__name__}")
-        cfg = self.config = config or ModelConfig.from_dict(settings)
+        if config is not None and settings:
+            raise ArgError(
+                'config', f"give a ModelConfig or its fields, not both ({', '.join(settings)})"
+            )
+        # a config may have been changed since it was made: checked again, like fields given by name
+        cfg = self.config = ModelConfig.from_dict(config.to_dict() if config else settings)
         (h, w), nf, nb = cfg.image_size, cfg.n_feat, cfg.n_blocks
         self.in_channels, self.n_classes, self.timesteps = (
             cfg.in_channels,
@@ -343,6 +348,8 @@ def check_call(self: ContextUnet, x: torch.Tensor, t, c=None) -> tuple:
         raise ArgTypeError(
             'x', f"is {x.dtype} but the model's weights are {w.dtype}; convert x or the model"
         )
+    if not torch.isfinite(x).all():
+        raise ArgError('x', "contains NaN or inf")
     t = as_steps(t, len(x), self.timesteps, x.device)
     c = as_context(c, self.n_classes, len(x), x.device, x.dtype, self.context_dim)
     return x, t, c
