@@ -215,7 +215,7 @@ def _check_save_args(model, schedule, ema, dataset, training, text_encoder):
     kinds = (('model', model, ContextUnet), ('schedule', schedule, NoiseSchedule))
     for name, value, kind in kinds:
         if not isinstance(value, kind):
-            raise ArgTypeError(name, f"expected a {kind.__name__}, got {type(value).__name__}")
+            raise ArgTypeError(name, f"expected {kind.__name__}, got {type(value).__name__}")
     needs = (
         ('ema', ema, 'state_dict'),
         ('dataset', dataset, 'class_names'),

@@ -341,7 +341,7 @@ def check_train_args(model, schedule, dataset, config, captions, out, resume, pr
     )
     for name, value, kind in kinds:
         if not isinstance(value, kind):
-            raise ArgTypeError(name, f"expected a {kind.__name__}, got {type(value).__name__}")
+            raise ArgTypeError(name, f"expected {kind.__name__}, got {type(value).__name__}")
     if not isinstance(config, TrainConfig):
         raise ArgTypeError('config', f"expected a TrainConfig, got {type(config).__name__}")
     if schedule.T != model.timesteps:

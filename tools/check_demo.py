@@ -23,67 +23,99 @@ Python.
 
 Usage: python tools/check_demo.py [SITE_DIR] [--screenshot PNG] (default _docs; PNG default
 SITE_DIR/_screenshots/live_demo.png)"""
+
 import argparse, functools, http.server, re, sys, threading, time
 from pathlib import Path
 import torch
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = '/usr/bin/chromium'
-ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run',
-        '--disable-component-update', '--disable-sync', '--disable-quic']
-MAX_DIFF, MEAN_DIFF = 2, 0.1        # grey levels of 255: browser against Python, same x_T
-ACCURACY_POINTS = 5                 # classifier accuracy, browser against Python, 100 digits
+ARGS = [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--no-first-run',
+    '--disable-component-update',
+    '--disable-sync',
+    '--disable-quic',
+]
+MAX_DIFF, MEAN_DIFF = 2, 0.1  # grey levels of 255: browser against Python, same x_T
+ACCURACY_POINTS = 5  # classifier accuracy, browser against Python, 100 digits
 # the page must paint at least this often while the demo draws ...
 MAX_GAP_MS = 200
 # ... but for this share of the time (a loaded CI machine starves any page now and then)
 MAX_STALLED = 0.1
-MAX_IMAGES = 400                    # images per call
+MAX_IMAGES = 400  # images per call
 # 100 digits at the defaults (a few seconds on a laptop; CI machines are slower)
 MAX_SECONDS = 60
-STEPS, GUIDANCE = 10, 2.0           # `ddpm-course sample`'s defaults, and the page's
+STEPS, GUIDANCE = 10, 2.0  # `ddpm-course sample`'s defaults, and the page's
+
 
 def serve(directory):
     "Serve `directory` on 127.0.0.1 at a free port, quietly, from a daemon thread."
+
     class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args): pass
-    httpd = http.server.ThreadingHTTPServer(('127.0.0.1', 0), functools.partial(Quiet, directory=str(directory)))
+        def log_message(self, *args):
+            pass
+
+    httpd = http.server.ThreadingHTTPServer(
+        ('127.0.0.1', 0), functools.partial(Quiet, directory=str(directory))
+    )
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     return httpd
+
 
 def shipped_model():
     "The shipped model and its schedule, whether load_pretrained returns a tuple or a Pipeline."
     import ddpm_course
+
     loaded = ddpm_course.load_pretrained()
-    if isinstance(loaded, tuple): return loaded[0], loaded[1]
+    if isinstance(loaded, tuple):
+        return loaded[0], loaded[1]
     return loaded.model, loaded.schedule
 
-def dpm_grid(schedule, steps:int) -> list:
+
+def dpm_grid(schedule, steps: int) -> list:
     """The time steps dpm_sample visits: recorded from the calls it makes to a predictor that
     returns zero noise."""
     from ddpm_course.sampling import dpm_sample
+
     seen = []
+
     def model(x, t, c=None):
-        seen.append(int(t[0])); return torch.zeros_like(x)
-    dpm_sample(model, schedule, (1, 1, 2, 2), steps)      # network calls: 4th argument
+        seen.append(int(t[0]))
+        return torch.zeros_like(x)
+
+    dpm_sample(model, schedule, (1, 1, 2, 2), steps)  # network calls: 4th argument
     return seen
+
 
 def js_sample(page, classes, x_T=None, **kw):
     """Call window.ddpmCourse.sample in the page; returns (uint8 [N, 1, H, W], milliseconds
     measured in the page)."""
     args = dict(classes=list(classes), **{'steps': STEPS, 'guidance': GUIDANCE, **kw})
-    if x_T is not None: args['xT'] = x_T.flatten().tolist()
-    r = page.evaluate("""async args => {
+    if x_T is not None:
+        args['xT'] = x_T.flatten().tolist()
+    r = page.evaluate(
+        """async args => {
         if (args.xT) args.xT = Float32Array.from(args.xT);
         const t0 = performance.now();
         const r = await window.ddpmCourse.sample(args);
         return {images: Array.from(r.images), n: r.n, height: r.height, width: r.width, ms: performance.now() - t0};
-    }""", args)
-    return torch.tensor(r['images'], dtype=torch.uint8).reshape(r['n'], 1, r['height'], r['width']), r['ms']
+    }""",
+        args,
+    )
+    return torch.tensor(r['images'], dtype=torch.uint8).reshape(
+        r['n'], 1, r['height'], r['width']
+    ), r['ms']
+
 
 def check_responsive(check, page):
     """Draw MAX_IMAGES images (2 steps) while timing animation frames: the page must paint every
     MAX_GAP_MS (mostly)."""
-    r = page.evaluate("""async ([n, limit]) => {
+    r = page.evaluate(
+        """async ([n, limit]) => {
         let last = performance.now(), gap = 0, frames = 0, busy = true, stalled = 0;
         const note = now => {
             const g = now - last; gap = Math.max(gap, g); if (g > limit) stalled += g; last = now;
@@ -100,12 +132,17 @@ def check_responsive(check, page):
         note(performance.now());                 // a page frozen to the end painted no frame at all
         busy = false;
         return {gap, frames, stalled, ms: performance.now() - t0, error};
-    }""", [MAX_IMAGES, MAX_GAP_MS])
+    }""",
+        [MAX_IMAGES, MAX_GAP_MS],
+    )
     share = r['stalled'] / r['ms']
-    check(f'responsive while drawing {MAX_IMAGES} images', share <= MAX_STALLED and not r['error'],
-          f"{share:.0%} of the time in gaps over {MAX_GAP_MS} ms between frames "
-          f"(≤ {MAX_STALLED:.0%}; the longest {r['gap']:.0f} ms), {r['frames']} frames in "
-          f"{r['ms'] / 1000:.1f} s" + (f"; error: {r['error']}" if r['error'] else ''))
+    check(
+        f'responsive while drawing {MAX_IMAGES} images',
+        share <= MAX_STALLED and not r['error'],
+        f"{share:.0%} of the time in gaps over {MAX_GAP_MS} ms between frames "
+        f"(≤ {MAX_STALLED:.0%}; the longest {r['gap']:.0f} ms), {r['frames']} frames in "
+        f"{r['ms'] / 1000:.1f} s" + (f"; error: {r['error']}" if r['error'] else ''),
+    )
     r = page.evaluate("""async () => {
         if (typeof window.ddpmCourse.cancel !== 'function')
             return {error: 'no window.ddpmCourse.cancel()'};
@@ -116,14 +153,29 @@ def check_responsive(check, page):
         try { await run; return {error: 'the drawing was not cancelled'}; }
         catch (e) { return {name: e.name, ms: performance.now() - t0}; }
     }""")
-    check('cancel', r.get('name') == 'AbortError' and r['ms'] <= 2000,
-          r.get('error') or f"{r['name']} after {r['ms']:.0f} ms (≤ 2000)")
+    check(
+        'cancel',
+        r.get('name') == 'AbortError' and r['ms'] <= 2000,
+        r.get('error') or f"{r['name']} after {r['ms']:.0f} ms (≤ 2000)",
+    )
 
-BAD = [('classes', 'Array(401).fill(1)'), ('guidance', '1e6'), ('guidance', '-5'),
-       ('guidance', '10.5'), ('guidance', 'NaN'), ('guidance', "'x'"), ('seed', '1.5'),
-       ('seed', "'x'"), ('seed', '2 ** 40'),
-       ('seed', '-1'), ('seed', '2 ** 32'), ('steps', '0')]
+
+BAD = [
+    ('classes', 'Array(401).fill(1)'),
+    ('guidance', '1e6'),
+    ('guidance', '-5'),
+    ('guidance', '10.5'),
+    ('guidance', 'NaN'),
+    ('guidance', "'x'"),
+    ('seed', '1.5'),
+    ('seed', "'x'"),
+    ('seed', '2 ** 40'),
+    ('seed', '-1'),
+    ('seed', '2 ** 32'),
+    ('steps', '0'),
+]
 GOOD = [('guidance', '0'), ('guidance', '10'), ('seed', '0'), ('seed', '2 ** 32 - 1')]
+
 
 def check_refusals(check, page):
     """Each bad value is refused with a message that names its argument; the edge values that are
@@ -135,11 +187,16 @@ def check_refusals(check, page):
             try {{ await window.ddpmCourse.sample(args); return null; }}
             catch (e) {{ return e.message; }}
         }}""")
-        if (arg, value) in GOOD and r is not None: bad.append(f"{arg} = {value} refused: {r}")
+        if (arg, value) in GOOD and r is not None:
+            bad.append(f"{arg} = {value} refused: {r}")
         if (arg, value) in BAD and (r is None or not r.startswith(arg)):
             bad.append(f"{arg} = {value}: {r or 'drawn'}")
-    check('bad values refused', not bad,
-          f"{len(BAD)} refused, {len(GOOD)} drawn" + ''.join(f"\n     {b}" for b in bad))
+    check(
+        'bad values refused',
+        not bad,
+        f"{len(BAD)} refused, {len(GOOD)} drawn" + ''.join(f"\n     {b}" for b in bad),
+    )
+
 
 def check_ui_fields(check, page):
     "The sampling UI refuses a bad seed as the API does, and words a 1-step drawing correctly."
@@ -154,7 +211,7 @@ def check_ui_fields(check, page):
         if ui.get_attribute('data-drawn') == 'yes' or 'seed' not in text:
             bad.append(f"seed {value!r}: “{text}”")
     seed.fill('0')
-    ui.locator('input[type=range]').nth(1).fill('1')           # steps
+    ui.locator('input[type=range]').nth(1).fill('1')  # steps
     page.evaluate("d => delete d.dataset.drawn", ui.element_handle())
     ui.locator('button.ddpm-live-draw').click()
     page.wait_for_function("d => d.dataset.drawn", arg=ui.element_handle(), timeout=120_000)
@@ -162,31 +219,43 @@ def check_ui_fields(check, page):
     if re.search(r'\b1 steps\b', text) or ui.get_attribute('data-drawn') != 'yes':
         bad.append(f"1 step: “{text}”")
     ui.locator('input[type=range]').nth(1).fill(str(STEPS))
-    check('UI fields', not bad,
-          'seed −3, 1.5 and empty refused; “1 step”' + ''.join(f"\n     {b}" for b in bad))
+    check(
+        'UI fields',
+        not bad,
+        'seed −3, 1.5 and empty refused; “1 step”' + ''.join(f"\n     {b}" for b in bad),
+    )
+
 
 class Checks:
     """Named checks: each prints ok or FAIL with its numbers; a failure is kept, the next check
     still runs."""
-    def __init__(self): self.passed, self.failed = [], []
+
+    def __init__(self):
+        self.passed, self.failed = [], []
+
     def __call__(self, name, ok, detail=''):
         (self.passed if ok else self.failed).append(name)
         print(f"{'ok  ' if ok else 'FAIL'} {name}{': ' + detail if detail else ''}", flush=True)
 
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument('site', nargs='?', default=str(ROOT/'_docs'))
+    p.add_argument('site', nargs='?', default=str(ROOT / '_docs'))
     p.add_argument('--screenshot', help='where to write a PNG of the sampling UI after drawing')
     a = p.parse_args()
     site = Path(a.site)
-    if not (site/'demo'/'live.js').is_file(): sys.exit(f"no {site/'demo'/'live.js'}: run `python tools/build_demo.py {site}` (make docs) first")
-    shot = Path(a.screenshot) if a.screenshot else site/'_screenshots'/'live_demo.png'
+    if not (site / 'demo' / 'live.js').is_file():
+        sys.exit(
+            f"no {site / 'demo' / 'live.js'}: run `python tools/build_demo.py {site}` (make docs) first"
+        )
+    shot = Path(a.screenshot) if a.screenshot else site / '_screenshots' / 'live_demo.png'
 
     from playwright.sync_api import sync_playwright, TimeoutError as PlaywrightTimeout
     from ddpm_course.schedule import NoiseSchedule
     from ddpm_course.sampling import dpm_sample
     from ddpm_course.data import to_uint8
     from ddpm_course.metrics import load_classifier
+
     model, schedule = shipped_model()
     check = Checks()
     httpd = serve(site)
@@ -200,36 +269,65 @@ def main():
             """A page at `url` that records errors and every request that leaves the site (and
             blocks it)."""
             ctx = browser.new_context(viewport={'width': 1100, 'height': 900})
-            if init_script: ctx.add_init_script(init_script)
+            if init_script:
+                ctx.add_init_script(init_script)
             page = ctx.new_page()
             page.errors, page.outside = [], []
             page.on('pageerror', lambda e: page.errors.append(str(e)))
             page.on('console', lambda m: page.errors.append(m.text) if m.type == 'error' else None)
-            page.route('**/*', lambda route: route.continue_() if route.request.url.startswith((base, 'data:', 'blob:'))
-                       else (page.outside.append(route.request.url), route.abort()))
+            page.route(
+                '**/*',
+                lambda route: (
+                    route.continue_()
+                    if route.request.url.startswith((base, 'data:', 'blob:'))
+                    else (page.outside.append(route.request.url), route.abort())
+                ),
+            )
             page.goto(url, wait_until='load')
-            try: page.wait_for_function("() => [...document.querySelectorAll('div.ddpm-live')].every(d => d.dataset.state && d.dataset.state !== 'mounting')", timeout=30_000)
+            try:
+                page.wait_for_function(
+                    "() => [...document.querySelectorAll('div.ddpm-live')].every(d => d.dataset.state && d.dataset.state !== 'mounting')",
+                    timeout=30_000,
+                )
             # a div never mounted: the checks below say which
-            except PlaywrightTimeout: pass
+            except PlaywrightTimeout:
+                pass
             return page
 
         page = open_page(demo)
 
         # 1. the grid and ᾱ, against Python
-        schedules = [schedule.to_config(), dict(kind='linear', T=1000), dict(kind='cosine', T=1000),
-                     dict(kind='cosine', T=500),
-                     dict(kind='linear', T=50, beta_start=1e-3, beta_end=0.05)]
+        schedules = [
+            schedule.to_config(),
+            dict(kind='linear', T=1000),
+            dict(kind='cosine', T=1000),
+            dict(kind='cosine', T=500),
+            dict(kind='linear', T=50, beta_start=1e-3, beta_end=0.05),
+        ]
         bad, worst_ab = [], 0.0
         for cfg in schedules:
             s = NoiseSchedule.from_config(cfg)
-            js_ab = torch.tensor(page.evaluate("c => window.ddpmCourse.alphaBars(c)", cfg), dtype=torch.float64)
+            js_ab = torch.tensor(
+                page.evaluate("c => window.ddpmCourse.alphaBars(c)", cfg), dtype=torch.float64
+            )
             worst_ab = max(worst_ab, (js_ab - s.alpha_bars).abs().max().item())
             for steps in (1, 2, 3, 5, 10, 15, 20, 25, 50, 100):
-                if steps > s.T: continue
-                want, got = dpm_grid(s, steps), page.evaluate("([c, k]) => window.ddpmCourse.timesteps(c, k)", [cfg, steps])
-                if got != want: bad.append(f"{cfg['kind']} T={s.T}, {steps} steps: JS {got} ≠ dpm_sample's {want}")
-        check('grid', not bad and worst_ab <= 1e-12,
-              f"{len(schedules)} schedules × up to 10 step counts; max |Δᾱ| {worst_ab:.1e}" + ''.join(f"\n     {b}" for b in bad[:5]))
+                if steps > s.T:
+                    continue
+                want, got = (
+                    dpm_grid(s, steps),
+                    page.evaluate("([c, k]) => window.ddpmCourse.timesteps(c, k)", [cfg, steps]),
+                )
+                if got != want:
+                    bad.append(
+                        f"{cfg['kind']} T={s.T}, {steps} steps: JS {got} ≠ dpm_sample's {want}"
+                    )
+        check(
+            'grid',
+            not bad and worst_ab <= 1e-12,
+            f"{len(schedules)} schedules × up to 10 step counts; max |Δᾱ| {worst_ab:.1e}"
+            + ''.join(f"\n     {b}" for b in bad[:5]),
+        )
 
         # 2. the same x_T gives the same digits: the defaults, then guidance's other branches (w =
         # 0: the null context
@@ -237,33 +335,59 @@ def main():
         for n, steps, w in ((20, STEPS, GUIDANCE), (10, 5, 0.0), (10, 3, 1.0)):
             classes = torch.arange(n) % 10
             x_T = torch.randn(n, 1, 28, 28, generator=torch.Generator().manual_seed(n + steps))
-            want = to_uint8(dpm_sample(model, schedule, x_T.shape, steps, context=classes,
-                                       guidance=w, x_T=x_T))
+            want = to_uint8(
+                dpm_sample(model, schedule, x_T.shape, steps, context=classes, guidance=w, x_T=x_T)
+            )
             got, _ = js_sample(page, classes.tolist(), x_T, steps=steps, guidance=w)
             d = (got.int() - want.int()).abs()
-            check(f'same x_T, same digits (guidance {w:g})', d.max() <= MAX_DIFF and d.float().mean() <= MEAN_DIFF,
-                  f"{n} digits, {steps} steps: max |Δ| {d.max().item()} (≤ {MAX_DIFF}), "
-                  f"mean |Δ| {d.float().mean().item():.4f} (≤ {MEAN_DIFF}) grey levels of 255")
+            check(
+                f'same x_T, same digits (guidance {w:g})',
+                d.max() <= MAX_DIFF and d.float().mean() <= MEAN_DIFF,
+                f"{n} digits, {steps} steps: max |Δ| {d.max().item()} (≤ {MAX_DIFF}), "
+                f"mean |Δ| {d.float().mean().item():.4f} (≤ {MEAN_DIFF}) grey levels of 255",
+            )
 
         # 3. 100 digits: time, and what the classifier makes of them
         classes = torch.arange(10).repeat_interleave(10)
         got, ms = js_sample(page, classes.tolist(), seed=0)
         t0 = time.time()
-        py = to_uint8(dpm_sample(model, schedule, (100, 1, 28, 28), STEPS, context=classes,
-                                 guidance=GUIDANCE, generator=torch.Generator().manual_seed(0)))
+        py = to_uint8(
+            dpm_sample(
+                model,
+                schedule,
+                (100, 1, 28, 28),
+                STEPS,
+                context=classes,
+                guidance=GUIDANCE,
+                generator=torch.Generator().manual_seed(0),
+            )
+        )
         py_s = time.time() - t0
         clf = load_classifier()
         acc_js = (clf.predict(got) == classes).float().mean().item() * 100
         acc_py = (clf.predict(py) == classes).float().mean().item() * 100
-        print(f"     100 digits in the browser: {ms / 1000:.2f} s (single-threaded WebAssembly); in Python here: {py_s:.2f} s")
-        check('100 digits: time', ms / 1000 <= MAX_SECONDS, f"{ms / 1000:.2f} s (≤ {MAX_SECONDS} s)")
-        check('100 digits: classified as asked', abs(acc_js - acc_py) <= ACCURACY_POINTS,
-              f"browser {acc_js:.0f}%, Python {acc_py:.0f}% (within {ACCURACY_POINTS} points)")
+        print(
+            f"     100 digits in the browser: {ms / 1000:.2f} s (single-threaded WebAssembly); in Python here: {py_s:.2f} s"
+        )
+        check(
+            '100 digits: time', ms / 1000 <= MAX_SECONDS, f"{ms / 1000:.2f} s (≤ {MAX_SECONDS} s)"
+        )
+        check(
+            '100 digits: classified as asked',
+            abs(acc_js - acc_py) <= ACCURACY_POINTS,
+            f"browser {acc_js:.0f}%, Python {acc_py:.0f}% (within {ACCURACY_POINTS} points)",
+        )
 
         # 4. the UIs, as a reader uses them
-        sampling, forward = page.locator('div.ddpm-live[data-demo=sampling]'), page.locator('div.ddpm-live[data-demo=forward]')
+        sampling, forward = (
+            page.locator('div.ddpm-live[data-demo=sampling]'),
+            page.locator('div.ddpm-live[data-demo=forward]'),
+        )
         sampling.locator('button.ddpm-live-draw').click()
-        page.wait_for_function("() => document.querySelector('div.ddpm-live[data-demo=sampling]').dataset.drawn", timeout=120_000)
+        page.wait_for_function(
+            "() => document.querySelector('div.ddpm-live[data-demo=sampling]').dataset.drawn",
+            timeout=120_000,
+        )
         status = sampling.locator('.ddpm-live-status').inner_text()
         drawn = sampling.get_attribute('data-drawn') == 'yes' and ' s: DPM-Solver' in status
         shot.parent.mkdir(parents=True, exist_ok=True)
@@ -271,12 +395,24 @@ def main():
         t = forward.locator('input[type=range]')
         ab = []
         for v in ('0', t.get_attribute('max')):
-            t.fill(v); ab.append(float(forward.get_attribute('data-alpha-bar')))
+            t.fill(v)
+            ab.append(float(forward.get_attribute('data-alpha-bar')))
         ok_fwd = ab[0] > 0.99 and ab[1] < 0.01 and 'ᾱ_t' in forward.inner_text()
-        note = 'live in your browser' in sampling.inner_text().lower() and 'live in your browser' in forward.inner_text().lower()
-        check('UIs', drawn and ok_fwd and note, f"sampling: “{status}”; forward: ᾱ {ab[0]:.4f} at t = 0, {ab[1]:.2e} at t = T-1; screenshot {shot}")
-        check('no outside requests, no errors', not page.outside and not page.errors,
-              ''.join(f"\n     outside: {u}" for u in page.outside) + ''.join(f"\n     error: {e}" for e in page.errors))
+        note = (
+            'live in your browser' in sampling.inner_text().lower()
+            and 'live in your browser' in forward.inner_text().lower()
+        )
+        check(
+            'UIs',
+            drawn and ok_fwd and note,
+            f"sampling: “{status}”; forward: ᾱ {ab[0]:.4f} at t = 0, {ab[1]:.2e} at t = T-1; screenshot {shot}",
+        )
+        check(
+            'no outside requests, no errors',
+            not page.outside and not page.errors,
+            ''.join(f"\n     outside: {u}" for u in page.outside)
+            + ''.join(f"\n     error: {e}" for e in page.errors),
+        )
         # 7. the API cannot freeze the tab, and refuses bad values
         check_responsive(check, page)
         check_refusals(check, page)
@@ -286,26 +422,45 @@ def main():
         # 5. a browser without WebAssembly
         page = open_page(demo, init_script='delete window.WebAssembly;')
         text = page.locator('div.ddpm-live[data-demo=sampling]').inner_text()
-        states = page.evaluate("[...document.querySelectorAll('div.ddpm-live')].map(d => d.dataset.demo + ':' + d.dataset.state)")
-        check('without WebAssembly', 'needs WebAssembly' in text and states == ['sampling:no-wasm', 'forward:ready'] and not page.outside,
-              f"{states}; the sampling UI says: “{text.splitlines()[-1]}”")
+        states = page.evaluate(
+            "[...document.querySelectorAll('div.ddpm-live')].map(d => d.dataset.demo + ':' + d.dataset.state)"
+        )
+        check(
+            'without WebAssembly',
+            'needs WebAssembly' in text
+            and states == ['sampling:no-wasm', 'forward:ready']
+            and not page.outside,
+            f"{states}; the sampling UI says: “{text.splitlines()[-1]}”",
+        )
         page.context.close()
 
         # 6. the site's own pages that hold a demo
         # a real div, not one quoted in code (&lt;div)
         mount = re.compile(r'<div[^>]*\bclass="[^"]*\bddpm-live\b')
-        holders = [f for f in sorted(site.rglob('*.html')) if f.parent.name != 'demo' and mount.search(f.read_text(errors='ignore'))]
+        holders = [
+            f
+            for f in sorted(site.rglob('*.html'))
+            if f.parent.name != 'demo' and mount.search(f.read_text(errors='ignore'))
+        ]
         for f in holders:
             rel = f.relative_to(site).as_posix()
             page = open_page(base + rel)
-            states = page.evaluate("[...document.querySelectorAll('div.ddpm-live')].map(d => d.dataset.demo + ':' + (d.dataset.state || 'not mounted'))")
-            check(f'page {rel}', all(s.endswith(':ready') for s in states) and not page.outside, ', '.join(states))
+            states = page.evaluate(
+                "[...document.querySelectorAll('div.ddpm-live')].map(d => d.dataset.demo + ':' + (d.dataset.state || 'not mounted'))"
+            )
+            check(
+                f'page {rel}',
+                all(s.endswith(':ready') for s in states) and not page.outside,
+                ', '.join(states),
+            )
             page.context.close()
-        if not holders: print("     (no page of the site holds a ddpm-live div yet)")
+        if not holders:
+            print("     (no page of the site holds a ddpm-live div yet)")
         browser.close()
     httpd.shutdown()
     print(f"\ndemo: {len(check.passed)} passed, {len(check.failed)} failed")
     sys.exit(1 if check.failed else 0)
+
 
 if __name__ == '__main__':
     main()
