@@ -244,9 +244,9 @@ def spread(items: list, args) -> list:
     return [items[i % len(items)] for i in range(args.n if args.n is not None else 16)]
 
 
-def resume_config(args, recorded: dict) -> TrainConfig:
-    """The run's recorded `TrainConfig` with the new budget, if any; refused if other flags change
-    what was recorded."""
+def resume_config(args, recorded: dict) -> dict:
+    """The settings of the run's recorded `TrainConfig`, with the new budget if any; refused if
+    other flags change what was recorded."""
     was = TrainConfig.from_dict(recorded.get('training') or {}, 'config.json: training')
     model = recorded['model']
     given = {**given_flags(args, ModelConfig), **given_flags(args, TrainConfig)}

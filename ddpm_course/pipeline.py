@@ -71,8 +71,8 @@ def sample(
     n: int = None,  # number of images when `context` is None (default: the length of `x_T`, else 1)
     generator: torch.Generator = None,  # source of all randomness (default: torch's global one)
     x_T: torch.Tensor = None,  # start from this noise, [N, C, H, W] or [1, C, H, W]
-    sampler: str = None,
-    n_calls: int = None,
+    sampler: str = None,  # 'ddpm', 'ddim' or 'dpm' (default: the pipeline's)
+    n_calls: int = None,  # network calls (default: the pipeline's, or the sampler's own)
     guidance: float = None,  # default: `self.sampling`'s
     **kwargs,  # `callback`, `record`, `batch_size` of `run_sampler`
 ):

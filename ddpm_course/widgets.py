@@ -103,7 +103,7 @@ def sampling_panel(model, schedule: NoiseSchedule, n: int = 8, class_names=None)
     calls = W.IntSlider(
         value=min(25, schedule.T), min=min(5, schedule.T), max=schedule.T, description='calls'
     )
-    button, out = W.Button(description='generate', button_style='primary'), W.Output()
+    button, out = W.Button(description='draw', button_style='primary'), W.Output()
     panel = W.VBox([W.HBox([digit, guidance]), W.HBox([seed, calls, button]), out])
 
     def generate(*_):
