@@ -18,8 +18,9 @@ from .metrics import evaluate, load_classifier
 
 __all__ = ['CourseError', 'ArgError', 'ArgTypeError', 'NotFound', 'CheckpointError', 'DataError',
            'ImageDataset', 'mnist10k', 'load_dataset', 'to_model_range', 'to_uint8', 'image_grid',
-           'show_images', 'save_png', 'save_gif', 'Settings', 'setting', 'NoiseSchedule', 'ContextUnet',
-           'ModelConfig', 'SamplingConfig', 'Sampler', 'DDPM', 'DDIM', 'DPMSolver', 'sample_loop',
-           'run_sampler', 'ddpm_sample', 'ddim_sample', 'dpm_sample', 'save_checkpoint',
-           'read_checkpoint', 'convert_state_dict', 'Pipeline', 'load_checkpoint', 'load_pretrained',
-           'TrainConfig', 'TrainResult', 'EMA', 'diffusion_loss', 'train', 'evaluate', 'load_classifier']
+           'show_images', 'save_png', 'save_gif', 'Settings', 'setting', 'NoiseSchedule',
+           'ContextUnet', 'ModelConfig', 'SamplingConfig', 'Sampler', 'DDPM', 'DDIM', 'DPMSolver',
+           'sample_loop', 'run_sampler', 'ddpm_sample', 'ddim_sample', 'dpm_sample',
+           'save_checkpoint', 'read_checkpoint', 'convert_state_dict', 'Pipeline',
+           'load_checkpoint', 'load_pretrained', 'TrainConfig', 'TrainResult', 'EMA',
+           'diffusion_loss', 'train', 'evaluate', 'load_classifier']

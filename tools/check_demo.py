@@ -24,22 +24,13 @@ Python.
 Usage: python tools/check_demo.py [SITE_DIR] [--screenshot PNG] (default _docs; PNG default
 SITE_DIR/_screenshots/live_demo.png)"""
 
-import argparse, functools, http.server, re, sys, threading, time
+import argparse, re, sys, time
 from pathlib import Path
 import torch
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = '/usr/bin/chromium'
-ARGS = [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--no-first-run',
-    '--disable-component-update',
-    '--disable-sync',
-    '--disable-quic',
-]
+from browser import ARGS, CHROMIUM, serve  # tools/browser.py
+
 MAX_DIFF, MEAN_DIFF = 2, 0.1  # grey levels of 255: browser against Python, same x_T
 ACCURACY_POINTS = 5  # classifier accuracy, browser against Python, 100 digits
 # the page must paint at least this often while the demo draws ...
@@ -50,20 +41,6 @@ MAX_IMAGES = 400  # images per call
 # 100 digits at the defaults (a few seconds on a laptop; CI machines are slower)
 MAX_SECONDS = 60
 STEPS, GUIDANCE = 10, 2.0  # `ddpm-course sample`'s defaults, and the page's
-
-
-def serve(directory):
-    "Serve `directory` on 127.0.0.1 at a free port, quietly, from a daemon thread."
-
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    httpd = http.server.ThreadingHTTPServer(
-        ('127.0.0.1', 0), functools.partial(Quiet, directory=str(directory))
-    )
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    return httpd
 
 
 def shipped_model():

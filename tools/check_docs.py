@@ -33,40 +33,20 @@ _docs/_screenshots/; `--front-images DIR` also copies the two home-page screensh
 (nbs/images: front_desktop.png, front_phone.png). `--site DIR` checks another built site (used to
 show that each check can fail)."""
 
-import functools, http.server, json, re, shutil, sys, threading
+import json, re, shutil, sys
 from pathlib import Path
 from urllib.parse import urlsplit, unquote
 
 ROOT = Path(__file__).resolve().parent.parent
 SITE = ROOT / '_docs'
 STAGED = ROOT / 'build' / 'docs_src'  # the notebooks as build_docs.py handed them to MkDocs
-CHROMIUM = '/usr/bin/chromium'
-ARGS = [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--no-first-run',
-    '--disable-component-update',
-    '--disable-sync',
-    '--disable-quic',
-]
+from browser import ARGS, CHROMIUM, serve  # tools/browser.py
+
 SEARCH_TERM = 'guidance'
 LITERAL = ['{target=', '{style=']
 DESKTOP, PHONE = {'width': 1366, 'height': 900}, {'width': 390, 'height': 844}
 DEFAULT_ALT = 'No description has been provided for this image'
 FIRST_SCREEN = 0.6  # the demo must start within the top 60% of the first screen
-
-
-def serve(directory):
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    handler = functools.partial(Quiet, directory=str(directory))
-    httpd = http.server.ThreadingHTTPServer(('127.0.0.1', 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    return httpd
 
 
 def live_mounts(page: str) -> int:
