@@ -10,7 +10,7 @@ __all__ = ['DEVICE_PATTERN', 'WARMUP_MAX_FRACTION', 'DEFAULT_MODEL', 'DEFAULT_SC
            'TrainResult', 'train', 'check_data_fits', 'check_captions', 'check_train_args']
 
 # %% ../nbs/03_training.ipynb #8498e034
-import math, sys, time
+import copy, math, sys, time
 from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
@@ -529,7 +529,9 @@ class _Run:
 
 # %% ../nbs/03_training.ipynb #eb034855
 def _ema_copy(model, ema):
-    m = ContextUnet(model.config).to(next(model.parameters()).device)
+    """A copy of `model` holding the EMA weights, in eval mode; a copy, not a new `ContextUnet`, so
+    a subclass keeps its own `forward` (and any layers of its own)."""
+    m = copy.deepcopy(model)
     ema.copy_to(m)
     return m.eval()
 
