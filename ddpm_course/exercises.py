@@ -8,7 +8,7 @@ Docs: https://ddpm-course.github.io/ddpm_course/exercises.html.md"""
 __all__ = ['solutions', 'check']
 
 # %% ../nbs/10_exercises.ipynb #7c9c53fe
-import math, re
+import inspect, math, re
 import torch
 from .errors import ArgError, ArgTypeError
 from .schedule import NoiseSchedule, q_step as lib_q_step
@@ -78,10 +78,15 @@ def _call(fn, *args, hint: str = '', **kwargs):
         if isinstance(e, IndexError):
             hint += "; the library's time steps run 0 … T − 1"
         raise AssertionError(f"raised {type(e).__name__}: {e} (called with {shown}){hint}") from e
+    try:
+        names = list(inspect.signature(fn).parameters)
+    except (TypeError, ValueError):
+        names = []
     for i, (a, b) in enumerate(zip(args, before)):
         if b is not None and not torch.equal(a, b):
+            name = names[i] if i < len(names) else f"number {i + 1}"
             raise AssertionError(
-                f"changed its argument {i + 1} in place (`+=`, `.mul_()`, …): compute a new "
+                f"changed its argument {name} in place (`+=`, `.mul_()`, …): compute a new "
                 "tensor instead, the caller still needs its input"
             )
     return out
