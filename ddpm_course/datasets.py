@@ -7,8 +7,8 @@ Docs: https://ddpm-course.github.io/ddpm_course/datasets.html.md"""
 # %% auto #0
 __all__ = ['MAX_DATA_BYTES', 'FASHION_NAMES', 'CIFAR10_NAMES', 'TORCHVISION_SETS', 'CIFAR10_BINARY', 'SPRITE_NAMES',
            'SPRITE_FILES', 'MAX_IMAGE_SIDE', 'IMAGE_SUFFIXES', 'DATA_SPECS', 'md5sum', 'check_md5', 'read_idx',
-           'atomic_path', 'save_png', 'check_png_folder', 'save_pngs', 'save_gif', 'load_torchvision',
-           'check_npy_header', 'load_sprites', 'load_image_folder', 'load_dataset', 'data_fingerprint']
+           'load_torchvision', 'check_npy_header', 'load_sprites', 'load_image_folder', 'load_dataset',
+           'data_fingerprint', 'atomic_path', 'save_png', 'check_png_folder', 'save_pngs', 'save_gif']
 
 # %% ../nbs/00f_datasets.ipynb #6a153951
 import gzip, hashlib, math, os, secrets, warnings, zlib
@@ -93,97 +93,6 @@ def read_idx(path) -> np.ndarray:
             f"{'more' if len(raw) > size else len(raw)}"
         )
     return np.frombuffer(raw, dtype).reshape(shape).astype(dtype.newbyteorder('='))
-
-# %% ../nbs/00f_datasets.ipynb #bbdbf4bf
-@contextmanager
-def atomic_path(path):
-    """A hidden temporary path beside `path`; on success it replaces `path` in one rename, on any
-    error it is removed."""
-    path = Path(path)
-    if not path.name or path.name in ('.', '..'):
-        raise ArgError('path', f"expected a file name, got {str(path)!r}")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
-    try:
-        yield tmp
-        with open(tmp, 'rb+') as f:
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-
-
-def _grid_image(images, nrow, scale):
-    from PIL import Image
-
-    g = image_grid(images, nrow)
-    im = Image.fromarray(g[..., 0] if g.shape[-1] == 1 else g)
-    return im.resize((im.width * scale, im.height * scale), Image.NEAREST)
-
-
-def save_png(
-    images,  # a batch [N, C, H, W] (uint8, or float in [-1, 1])
-    path,
-    nrow: int = None,  # images per row
-    scale: int = 2,  # pixel magnification
-):
-    "Write a batch as one PNG grid, atomically."
-    with atomic_path(path) as tmp:
-        _grid_image(images, nrow, scale).save(tmp, format='PNG')
-    return Path(path)
-
-
-def check_png_folder(folder) -> Path:
-    """`folder` as a `Path` if one PNG per image may be written there: new, or an empty folder
-    (nothing of yours is overwritten)."""
-    folder = Path(folder)
-    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
-        raise ArgError(
-            'folder',
-            f"{folder} is {'a file' if not folder.is_dir() else 'not empty'}; give a new or empty "
-            "folder for one PNG per image",
-        )
-    return folder
-
-
-def save_pngs(
-    images,  # a batch [N, C, H, W] (uint8, or float in [-1, 1])
-    folder,  # a new or empty folder
-) -> list:
-    """One PNG per image at its own size (`00000.png`, …), each written atomically: the layout FID
-    tools read."""
-    from PIL import Image
-
-    folder = check_png_folder(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for i, a in enumerate(_as_uint8_hwc(images)):
-        with atomic_path(folder / f'{i:05d}.png') as tmp:
-            Image.fromarray(a[..., 0] if a.shape[-1] == 1 else a).save(tmp, format='PNG')
-        paths.append(folder / f'{i:05d}.png')
-    return paths
-
-
-def save_gif(
-    frames: list,  # image batches [N, C, H, W] (uint8 or float in [-1, 1]), one per frame
-    path,
-    nrow: int = None,  # images per row in each frame
-    scale: int = 3,  # pixel magnification
-    ms: int = 80,  # milliseconds per frame (the last frame is held 1.5 s)
-):
-    "Write a sequence of image batches as an animated GIF of grids, atomically."
-    pics = [_grid_image(f, nrow, scale) for f in frames]
-    with atomic_path(path) as tmp:
-        pics[0].save(
-            tmp,
-            format='GIF',
-            save_all=True,
-            append_images=pics[1:],
-            duration=[ms] * (len(pics) - 1) + [1500],
-            loop=0,
-        )
-    return Path(path)
 
 # %% ../nbs/00f_datasets.ipynb #070a3e4a
 FASHION_NAMES = (
@@ -510,3 +419,94 @@ def data_fingerprint(ds: ImageDataset) -> str:
     h.update(ds.labels.numpy().astype(np.int64).tobytes())
     h.update('\n'.join(map(str, ds.class_names)).encode())
     return h.hexdigest()[:32]
+
+# %% ../nbs/00f_datasets.ipynb #bbdbf4bf
+@contextmanager
+def atomic_path(path):
+    """A hidden temporary path beside `path`; on success it replaces `path` in one rename, on any
+    error it is removed."""
+    path = Path(path)
+    if not path.name or path.name in ('.', '..'):
+        raise ArgError('path', f"expected a file name, got {str(path)!r}")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
+    try:
+        yield tmp
+        with open(tmp, 'rb+') as f:
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+
+
+def _grid_image(images, nrow, scale):
+    from PIL import Image
+
+    g = image_grid(images, nrow)
+    im = Image.fromarray(g[..., 0] if g.shape[-1] == 1 else g)
+    return im.resize((im.width * scale, im.height * scale), Image.NEAREST)
+
+
+def save_png(
+    images,  # a batch [N, C, H, W] (uint8, or float in [-1, 1])
+    path,
+    nrow: int = None,  # images per row
+    scale: int = 2,  # pixel magnification
+):
+    "Write a batch as one PNG grid, atomically."
+    with atomic_path(path) as tmp:
+        _grid_image(images, nrow, scale).save(tmp, format='PNG')
+    return Path(path)
+
+
+def check_png_folder(folder) -> Path:
+    """`folder` as a `Path` if one PNG per image may be written there: new, or an empty folder
+    (nothing of yours is overwritten)."""
+    folder = Path(folder)
+    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+        raise ArgError(
+            'folder',
+            f"{folder} is {'a file' if not folder.is_dir() else 'not empty'}; give a new or empty "
+            "folder for one PNG per image",
+        )
+    return folder
+
+
+def save_pngs(
+    images,  # a batch [N, C, H, W] (uint8, or float in [-1, 1])
+    folder,  # a new or empty folder
+) -> list:
+    """One PNG per image at its own size (`00000.png`, …), each written atomically: the layout FID
+    tools read."""
+    from PIL import Image
+
+    folder = check_png_folder(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for i, a in enumerate(_as_uint8_hwc(images)):
+        with atomic_path(folder / f'{i:05d}.png') as tmp:
+            Image.fromarray(a[..., 0] if a.shape[-1] == 1 else a).save(tmp, format='PNG')
+        paths.append(folder / f'{i:05d}.png')
+    return paths
+
+
+def save_gif(
+    frames: list,  # image batches [N, C, H, W] (uint8 or float in [-1, 1]), one per frame
+    path,
+    nrow: int = None,  # images per row in each frame
+    scale: int = 3,  # pixel magnification
+    ms: int = 80,  # milliseconds per frame (the last frame is held 1.5 s)
+):
+    "Write a sequence of image batches as an animated GIF of grids, atomically."
+    pics = [_grid_image(f, nrow, scale) for f in frames]
+    with atomic_path(path) as tmp:
+        pics[0].save(
+            tmp,
+            format='GIF',
+            save_all=True,
+            append_images=pics[1:],
+            duration=[ms] * (len(pics) - 1) + [1500],
+            loop=0,
+        )
+    return Path(path)

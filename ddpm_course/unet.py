@@ -1,4 +1,4 @@
-"""A noise predictor whose output has the shape of its input, told the noise level by an added time embedding and what to draw by a multiplied context embedding.
+"""A noise predictor whose output has the shape of its input, told the noise level by an added time embedding and what to draw by a context embedding that scales its features.
 
 Docs: https://ddpm-course.github.io/ddpm_course/unet.html.md"""
 
