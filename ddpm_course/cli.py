@@ -7,11 +7,11 @@ Docs: https://ddpm-course.github.io/ddpm_course/cli.html.md"""
 # %% auto #0
 __all__ = ['SEED', 'DEVICE', 'MAX_IMAGES', 'MAX_GIF_IMAGES', 'MODEL_FLAGS', 'PRETRAINED_NAMES', 'LIBRARY_NAMES', 'FLAGS',
            'build_parser', 'check_output', 'parse_classes', 'spread', 'resume_config', 'cmd_train', 'check_same_data',
-           'snapshot', 'cmd_sample', 'SampleProgress', 'say', 'prompt_context', 'cmd_eval', 'error_line', 'main',
-           'console']
+           'snapshot', 'cmd_sample', 'SampleProgress', 'say', 'prompt_context', 'cmd_eval', 'read_png', 'cmd_edit',
+           'edit_context', 'error_line', 'main', 'console']
 
 # %% ../nbs/07_cli.ipynb #ff1a13dd
-import argparse, json, math, os, re, signal, sys, threading, time, traceback
+import argparse, json, math, os, re, signal, sys, threading, time, traceback, warnings
 from datetime import datetime
 from pathlib import Path
 import numpy as np
@@ -19,6 +19,7 @@ import torch
 import torch.distributed as dist
 from ._version import __version__
 from .errors import ArgError, CourseError
+from PIL import Image
 from .settings import add_flags, given_flags, flag_name, flag_type, pick_device
 from ddpm_course.data import (
     load_dataset,
@@ -30,12 +31,16 @@ from ddpm_course.data import (
     check_png_folder,
     save_gif,
     data_fingerprint,
+    DataError,
+    MAX_IMAGE_SIDE,
 )
 from .schedule import NoiseSchedule
 from .unet import ContextUnet, ModelConfig
 from .checkpoint import check_out_dir, is_checkpoint, probe_writable
 from .sampling import SamplingConfig, default_batch_size
 from .pipeline import load_checkpoint, load_pretrained
+from .editing import EditConfig, HALVES, half_mask, strength_step, sdedit, inpaint
+from .editing import DDIMInversion, ddim_invert
 from ddpm_course.training import (
     TrainConfig,
     train,
@@ -179,6 +184,54 @@ def build_parser() -> argparse.ArgumentParser:
         '(one PNG per image, a new or empty folder)',
     )
     s.add_argument(
+        '--force', action='store_true', help='replace an existing --out file (atomically)'
+    )
+    d = sub.add_parser(
+        'edit', help='edit a PNG: SDEdit, inpainting or DDIM inversion (chapter 06b)'
+    )
+    d.add_argument(
+        '--ckpt',
+        required=True,
+        help="checkpoint directory, 'pretrained' or 'pretrained-text' (as for sample)",
+    )
+    d.add_argument(
+        '--image',
+        required=True,
+        help="the PNG to edit (converted to the model's size and channels)",
+    )
+    keep = d.add_mutually_exclusive_group()
+    keep.add_argument(
+        '--mask', help='inpaint: a PNG, white where pixels are kept, black where drawn'
+    )
+    keep.add_argument('--keep', choices=HALVES, help='inpaint: keep this half of the image')
+    keep.add_argument(
+        '--invert',
+        action='store_true',
+        help='find the noise that draws the image (DDIM inversion), then draw it as --class',
+    )
+    what = d.add_mutually_exclusive_group(required=True)
+    what.add_argument(
+        '--class', dest='klass', type=int, metavar='K', help='the class to edit it into'
+    )
+    what.add_argument(
+        '--prompt', action='append', help='a text prompt, for models trained on captions'
+    )
+    add_flags(d, EditConfig, defaults=dict(strength='0.8; 1 with --mask or --keep'))
+    add_flags(
+        d,
+        SamplingConfig,
+        defaults=dict(
+            sampler="the checkpoint's (ddim with --invert)",
+            n_calls="the checkpoint's (50 with --invert)",
+            guidance="the checkpoint's",
+        ),
+    )
+    d.add_argument('--seed', type=SEED, default=0, help='random seed (default 0)')
+    d.add_argument(
+        '--device', default='auto', type=DEVICE, help='auto (default), cpu, cuda, cuda:N or mps'
+    )
+    d.add_argument('--out', required=True, help='FILE.png: the edited image, at the model size')
+    d.add_argument(
         '--force', action='store_true', help='replace an existing --out file (atomically)'
     )
     e = sub.add_parser('eval', help='measure samples with the chapter-06 metrics')
@@ -592,6 +645,129 @@ def cmd_eval(args):
     print(json.dumps(evaluate(args.samples), indent=2))
     return 0
 
+# %% ../nbs/07_cli.ipynb #074e06a9
+def read_png(
+    path,  # the file the flag `--{what}` names
+    channels: int,  # the model's channels: 1 (grey) or 3 (RGB)
+    size: tuple,  # the model's (H, W)
+    what: str = 'image',  # the argument, for errors and messages
+    nearest: bool = False,  # resize without smoothing (masks)
+) -> torch.Tensor:  # uint8 [1, C, H, W]
+    """An image file as uint8 `[1, C, H, W]` of the model's size and channels, with a line on stderr
+    when it was converted; transparent pixels become the black background."""
+    from PIL import UnidentifiedImageError
+
+    path = Path(path)
+    if not path.is_file():
+        raise ArgError(what, f"file not found: {path}")
+    try:
+        with warnings.catch_warnings():  # the size is checked below, from the header
+            warnings.simplefilter('ignore', Image.DecompressionBombWarning)
+            im = Image.open(path)
+            if max(im.size) > MAX_IMAGE_SIDE:
+                im.close()
+                w, h = im.size
+                raise DataError(
+                    what, f"{path.name}: {w}×{h} pixels; at most {MAX_IMAGE_SIDE} a side"
+                )
+            im.load()
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as e:
+        raise DataError(what, f"{path.name} is not a readable image ({e})") from e
+    was = (im.size, im.mode)
+    if im.mode in ('I', 'F') or im.mode.startswith(
+        'I;16'
+    ):  # 16-bit or float grey: scaled to 8 bits
+        a = np.asarray(im, np.float64)
+        im = Image.fromarray((a * 255 / max(a.max(), 255)).round().clip(0, 255).astype(np.uint8))
+    if 'A' in im.mode or 'transparency' in im.info:  # see-through pixels: the black background
+        im = Image.alpha_composite(Image.new('RGBA', im.size, 'black'), im.convert('RGBA'))
+    im = im.convert('L' if channels == 1 else 'RGB')
+    h, w = size
+    if im.size != (w, h):
+        im = im.resize((w, h), Image.NEAREST if nearest else Image.BICUBIC)
+    if was != ((w, h), im.mode):
+        say(
+            f"ddpm-course edit: --{what} {path.name} is {was[0][0]}×{was[0][1]} {was[1]}; "
+            f"converted to {w}×{h} {'grey' if channels == 1 else 'RGB'}, as the model takes"
+        )
+    return torch.from_numpy(np.asarray(im, np.uint8).reshape(h, w, channels).copy()).permute(
+        2, 0, 1
+    )[None]
+
+# %% ../nbs/07_cli.ipynb #dba66449
+def cmd_edit(args):
+    """`ddpm-course edit`: SDEdit a PNG into --class, inpaint it (--mask, --keep), or invert it and
+    draw its noise as --class (--invert); writes one PNG at the model's size."""
+    out = Path(args.out)
+    if out.suffix.lower() != '.png':
+        raise ArgError('out', f"expected a .png file name, got {out.name!r}")
+    check_output(out, args.force)
+    given, edits = given_flags(args, SamplingConfig), given_flags(args, EditConfig)
+    inpainting = args.mask is not None or args.keep is not None
+    if args.invert and edits:
+        raise ArgError(next(iter(edits)), "is not used with --invert (the whole image is inverted)")
+    if not inpainting and {'resample', 'jump'} & set(edits):
+        raise ArgError(
+            min({'resample', 'jump'} & set(edits)), "is for inpainting: add --mask or --keep"
+        )
+    if args.invert and given.get('sampler', 'ddim') != 'ddim':
+        raise ArgError('sampler', "--invert draws back with ddim, the sampler it runs backwards")
+    device = pick_device(args.device)
+    name = PRETRAINED_NAMES.get(args.ckpt)
+    pipe = (
+        load_pretrained(name, device=device) if name else load_checkpoint(args.ckpt, device=device)
+    )
+    context, m = edit_context(args, pipe), pipe.model
+    strength = edits.get('strength', 1.0 if inpainting else EditConfig().strength)
+    if args.invert:
+        DDIMInversion(pipe.schedule, given.get('n_calls') or 50)  # checked before any work
+    else:
+        pipe.make_sampler(
+            given.get('sampler'), given.get('n_calls'), strength_step(strength, m.timesteps)
+        )
+    image = read_png(args.image, m.in_channels, m.image_size)
+    if args.mask is not None:
+        mask = read_png(args.mask, 1, m.image_size, 'mask', nearest=True)[0, 0] > 127
+    else:
+        mask = None if args.keep is None else half_mask(args.keep, m.image_size)
+    g = torch.Generator(device).manual_seed(args.seed)
+    if args.invert:
+        n = given.get('n_calls') or 50
+        x_T = ddim_invert(pipe, image, None, n)  # no class assumed for the image as it is
+        x = pipe.sample(context, x_T=x_T, sampler='ddim', n_calls=n, guidance=given.get('guidance'))
+        done = dict(mode='invert', n_calls=n)
+    elif mask is None:
+        x = sdedit(pipe, image, context, strength, g, **given)
+        done = dict(mode='sdedit', strength=strength)
+    else:
+        x = inpaint(
+            pipe, image, mask, context, generator=g, **{**edits, 'strength': strength, **given}
+        )
+        done = dict(mode='inpaint', strength=strength, kept=f"{mask.float().mean():.0%}")
+    a = to_uint8(x[0].cpu()).permute(1, 2, 0).numpy()
+    with atomic_path(out) as tmp:
+        Image.fromarray(a[..., 0] if a.shape[-1] == 1 else a).save(tmp, format='PNG')
+    said = dict(prompt=args.prompt[0]) if args.prompt else {'class': args.klass}
+    print(json.dumps(dict(out=str(out), **done, **said, seed=args.seed)))
+    return 0
+
+
+def edit_context(args, pipe):
+    "The context `edit` draws toward: --class, checked against the model, or one --prompt encoded."
+    if args.prompt:
+        if len(args.prompt) > 1:
+            raise ArgError('prompt', f"edit takes one prompt, got {len(args.prompt)}")
+        args.n, args.per_class = 1, None  # one image, one prompt
+        return prompt_context(args, pipe)[1]
+    if pipe.config.get('text_encoder'):
+        raise ArgError('klass', 'this checkpoint takes text prompts, not classes; use --prompt')
+    if not 0 <= args.klass < pipe.model.n_classes:
+        k = pipe.model.n_classes
+        raise ArgError(
+            'klass', f"{args.klass} is out of range; this model knows classes 0 … {k - 1}"
+        )
+    return torch.tensor([args.klass])
+
 # %% ../nbs/07_cli.ipynb #4872d721
 def _flags(parser: argparse.ArgumentParser) -> dict:
     "Argument name → flag: every option of the parser (declared settings and hand-written flags)."
@@ -631,6 +807,8 @@ def error_line(e: CourseError, command: str) -> str:
         return f"--samples: {e.msg}"
     if command == 'train' and e.arg == 'path':
         return f"--out: {e.msg}"
+    if command == 'edit' and e.arg == 'images':
+        return f"--image: {e.msg}"
     return f"{FLAGS[e.arg]}: {e.msg}"
 
 
@@ -654,7 +832,8 @@ def main(argv=None) -> int:
     except KeyboardInterrupt:
         return 130
     try:
-        return {'train': cmd_train, 'sample': cmd_sample, 'eval': cmd_eval}[args.command](args)
+        commands = {'train': cmd_train, 'sample': cmd_sample, 'edit': cmd_edit, 'eval': cmd_eval}
+        return commands[args.command](args)
     except CourseError as e:
         if args.debug:
             traceback.print_exc()
