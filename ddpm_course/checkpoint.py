@@ -18,7 +18,7 @@ import torch
 from safetensors import SafetensorError, safe_open
 from safetensors.torch import save_file, load_file
 from ._version import __version__
-from .data import ASSETS, atomic_path, data_fingerprint
+from .data import ASSETS, atomic_path, data_fingerprint, read_failed, write_failed
 from .jsonfile import read_json, write_json
 from .card import model_card, card_is_ours, CARD_MARK
 from .errors import ArgError, ArgTypeError, CheckpointError, NotFound
@@ -131,7 +131,7 @@ def save_checkpoint(
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as e:
-        raise CheckpointError('path', f"cannot write a checkpoint at {path} ({e.strerror})") from e
+        raise write_failed(e, path) from e
     save_id, tmp = secrets.token_hex(8), path / f'.saving-{os.getpid()}-{secrets.token_hex(4)}'
     ds = (
         None
@@ -160,17 +160,17 @@ def save_checkpoint(
         config['text_encoder'] = text_encoder
     if quality:
         config['quality'] = check_quality(quality)
+    sd = model.state_dict()
+    ema_sd = ema.state_dict() if ema is not None else sd
+    tensors, groups = _optimizer_tensors(optimizer) if optimizer is not None else ({}, None)
+    if generator is not None:
+        tensors['generator_state'] = generator.get_state()
+    need = sum(t.nbytes for d in (sd, ema_sd, tensors) for t in d.values()) + 100_000
     try:
         tmp.mkdir()
-        sd = model.state_dict()
         _write_tensors(tmp / 'model.safetensors', sd, save_id)
-        _write_tensors(
-            tmp / 'ema.safetensors', ema.state_dict() if ema is not None else sd, save_id
-        )
+        _write_tensors(tmp / 'ema.safetensors', ema_sd, save_id)
         if optimizer is not None or generator is not None:
-            tensors, groups = _optimizer_tensors(optimizer) if optimizer is not None else ({}, None)
-            if generator is not None:
-                tensors['generator_state'] = generator.get_state()
             _write_tensors(tmp / 'trainer.safetensors', tensors, save_id)
             write_json(
                 tmp / 'trainer.json', dict(trainer or {}, param_groups=groups, save_id=save_id)
@@ -181,12 +181,8 @@ def save_checkpoint(
         write_json(tmp / 'config.json', config)
         _fsync_dir(tmp)
         _swap_in(path, tmp)
-    except OSError as e:
-        raise CheckpointError(
-            'path',
-            f"cannot write a checkpoint at {path} ({e.strerror}); the last complete save, "
-            "if any, is kept",
-        ) from e
+    except OSError as e:  # a full disk, a file size limit, …: the last complete save stays
+        raise write_failed(e, path, need, 'the last complete save, if any, is kept') from e
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return path
@@ -257,7 +253,11 @@ def _swap_in(path: Path, tmp: Path):
 
 def _remove_stale(path: Path):
     "Remove `.saving-PID-*` / `.previous-PID-*` folders left by saves whose process is gone."
-    for p in path.iterdir():
+    try:
+        entries = list(path.iterdir())
+    except OSError:
+        return  # cleaning up is a courtesy; the save itself reports what is wrong
+    for p in entries:
         parts = p.name.split('-')
         if (
             len(parts) == 3
@@ -306,6 +306,10 @@ def check_checkpoint_path(path) -> Path:
     if str(path).strip() == '':
         raise CheckpointError('path', "expected a checkpoint directory, got an empty name")
     path = Path(path)
+    try:
+        path.exists()
+    except OSError as e:  # a name too long, a folder on the way this user may not enter
+        raise read_failed(e, path, CheckpointError) from e
     if _is_pickle_name(path):
         raise CheckpointError(
             'path',
@@ -375,6 +379,11 @@ def _read_tensors(f: Path, save_id: str = None) -> dict:
     names one)."""
     if not f.is_file():
         raise CheckpointError(f"{f}: missing")
+    try:
+        with open(f, 'rb'):  # safetensors says "No such file" for a file it may not read
+            pass
+    except OSError as e:
+        raise read_failed(e, f, CheckpointError) from e
     try:
         with safe_open(str(f), 'pt') as h:
             meta = h.metadata() or {}
@@ -601,8 +610,11 @@ def checkpoint_lock(path):
     """Hold `path`'s lock while training into it: a second process gets a `CheckpointError` at once,
     not a race."""
     path = Path(path)
-    path.mkdir(parents=True, exist_ok=True)
-    f = open(path / LOCK, 'a+')
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        f = open(path / LOCK, 'a+')
+    except OSError as e:
+        raise write_failed(e, path / LOCK) from e
     try:
         try:
             if fcntl is not None:
@@ -638,8 +650,10 @@ def check_out_dir(
     path = check_checkpoint_path(path)
     if resume:
         if not is_checkpoint(path) and not is_checkpoint(path / PREVIOUS):
+            if (path / 'config.json').exists():
+                read_config(path)  # says why: permission denied, not valid JSON, …
             raise CheckpointError('out', f"no checkpoint to resume in {path}")
-    elif path.exists() and any(p.name not in (LOCK,) for p in path.iterdir()):
+    elif path.exists() and any(p.name not in (LOCK,) for p in _listing(path)):
         raise CheckpointError(
             'out',
             f"{path} already holds a checkpoint; resume it or choose another directory"
@@ -650,9 +664,16 @@ def check_out_dir(
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as e:
-        raise CheckpointError('out', f"cannot create {path} ({e.strerror})") from e
+        raise write_failed(e, path) from e
     probe_writable(path)
     return path
+
+
+def _listing(path: Path) -> list:
+    try:
+        return list(path.iterdir())
+    except OSError as e:
+        raise read_failed(e, path, CheckpointError) from e
 
 # %% ../nbs/03a_checkpoint.ipynb #92f51ce2
 PRETRAINED = {

@@ -10,7 +10,8 @@ __all__ = ['ASSETS', 'MNIST10K_DIR', 'MNIST10K_MD5', 'CLASS_NAMES', 'DataError',
            'atomic_path', 'save_png', 'check_png_folder', 'save_pngs', 'save_gif', 'FASHION_NAMES', 'CIFAR10_NAMES',
            'TORCHVISION_SETS', 'CIFAR10_BINARY', 'load_torchvision', 'SPRITE_NAMES', 'SPRITE_FILES', 'MAX_IMAGE_SIDE',
            'check_npy_header', 'load_sprites', 'IMAGE_SUFFIXES', 'load_image_folder', 'DATA_SPECS', 'load_dataset',
-           'data_fingerprint']
+           'data_fingerprint', 'WriteError', 'write_failed', 'read_failed', 'check_file', 'show_path', 'write_atomic',
+           'check_name_length', 'read_npy']
 
 # %% ../nbs/00_data.ipynb #fff15062
 from importlib.resources import files
@@ -228,6 +229,14 @@ from ddpm_course.datasets import (
     DATA_SPECS,
     load_dataset,
     data_fingerprint,
+    WriteError,
+    write_failed,
+    read_failed,
+    check_file,
+    show_path,
+    write_atomic,
+    check_name_length,
+    read_npy,
 )
 
 _all_ = [
@@ -255,4 +264,12 @@ _all_ = [
     'DATA_SPECS',
     'load_dataset',
     'data_fingerprint',
+    'WriteError',
+    'write_failed',
+    'read_failed',
+    'check_file',
+    'show_path',
+    'write_atomic',
+    'check_name_length',
+    'read_npy',
 ]

@@ -6,19 +6,21 @@ Docs: https://ddpm-course.github.io/ddpm_course/datasets.html.md"""
 
 # %% auto #0
 __all__ = ['MAX_DATA_BYTES', 'FASHION_NAMES', 'CIFAR10_NAMES', 'TORCHVISION_SETS', 'CIFAR10_BINARY', 'SPRITE_NAMES',
-           'SPRITE_FILES', 'MAX_IMAGE_SIDE', 'IMAGE_SUFFIXES', 'DATA_SPECS', 'md5sum', 'check_md5', 'read_idx',
-           'load_torchvision', 'check_npy_header', 'load_sprites', 'load_image_folder', 'load_dataset',
-           'data_fingerprint', 'atomic_path', 'save_png', 'check_png_folder', 'save_pngs', 'save_gif']
+           'SPRITE_FILES', 'MAX_IMAGE_SIDE', 'IMAGE_SUFFIXES', 'DATA_SPECS', 'NAME_MAX', 'PATH_MAX', 'show_path',
+           'read_failed', 'check_file', 'md5sum', 'check_md5', 'read_idx', 'load_torchvision', 'check_npy_header',
+           'read_npy', 'load_sprites', 'load_image_folder', 'load_dataset', 'data_fingerprint', 'WriteError',
+           'write_failed', 'check_name_length', 'atomic_path', 'write_atomic', 'save_png', 'check_png_folder',
+           'save_pngs', 'save_gif']
 
 # %% ../nbs/00f_datasets.ipynb #6a153951
-import gzip, hashlib, math, os, secrets, warnings, zlib
+import errno, gzip, hashlib, io, math, os, secrets, shutil, warnings, zlib
 from contextlib import contextmanager
 from pathlib import Path
 import numpy as np
 import torch
 
 # %% ../nbs/00f_datasets.ipynb #725a6bc8
-from .errors import ArgError, ArgTypeError, NotFound
+from .errors import ArgError, ArgTypeError, CourseError, NotFound
 from ddpm_course.data import (
     CLASS_NAMES,
     DataError,
@@ -29,6 +31,39 @@ from ddpm_course.data import (
 )
 
 # %% ../nbs/00f_datasets.ipynb #8ee017d4
+def show_path(path, limit: int = 160) -> str:
+    "`path` as text, shortened in the middle when longer than `limit` characters (for messages)."
+    s = str(path)
+    return s if len(s) <= limit else f"{s[: limit // 2 - 10]}…{s[-(limit // 2 + 10) :]}"
+
+
+def read_failed(
+    e: OSError,  # what `open`, `stat` or a folder listing raised
+    path,  # the file or folder that was being read
+    cls=DataError,  # the library's error to return (`CheckpointError` for checkpoints)
+) -> Exception:
+    """The library's error for a file that cannot be read, naming `path`: `NotFound`, or "permission
+    denied", or the system's reason."""
+    if isinstance(e, (FileNotFoundError, NotADirectoryError)):
+        return NotFound(f"not found: {show_path(path)}")
+    if isinstance(e, PermissionError):
+        return cls(f"{show_path(path)}: permission denied (this user may not read it; see ls -l)")
+    return cls(f"{show_path(path)}: cannot be read ({e.strerror or e})")
+
+
+def check_file(path, what: str = 'data file') -> Path:
+    """`path` as a `Path` if it is a regular file; `NotFound` if not, "permission denied" if a
+    folder on the way is closed to this user."""
+    path = Path(path)
+    try:
+        found = path.is_file()
+    except OSError as e:  # Python < 3.12 raises for a folder this user may not enter
+        raise read_failed(e, path) from e
+    if not found:
+        raise NotFound(f"{what} not found: {show_path(path)}")
+    return path
+
+
 def md5sum(path) -> str:
     "The hex MD5 digest of the file at `path`."
     h = hashlib.md5()
@@ -40,10 +75,11 @@ def md5sum(path) -> str:
 
 def check_md5(path, expected: str):
     "Raise `DataError` naming `path` unless its MD5 digest is `expected`."
-    path = Path(path)
-    if not path.is_file():
-        raise NotFound(f"data file not found: {path}")
-    got = md5sum(path)
+    path = check_file(path)
+    try:
+        got = md5sum(path)
+    except OSError as e:
+        raise read_failed(e, path) from e
     if got != expected:
         raise DataError(
             f"{path}: MD5 checksum {got} does not match the expected {expected}; "
@@ -59,9 +95,7 @@ MAX_DATA_BYTES = 2 << 30
 def read_idx(path) -> np.ndarray:
     """Read an IDX file (optionally gzipped) into a numpy array, checking its header (size,
     `MAX_DATA_BYTES`) before the data."""
-    path = Path(path)
-    if not path.is_file():
-        raise NotFound(f"data file not found: {path}")
+    path = check_file(path)
     opener = gzip.open if path.suffix == '.gz' else open
     try:
         with opener(path, 'rb') as f:
@@ -83,6 +117,8 @@ def read_idx(path) -> np.ndarray:
                     f"than the {MAX_DATA_BYTES / 2**30:.0f} GiB accepted"
                 )
             raw = f.read(size + 1)  # one byte more tells a too-long file
+    except PermissionError as e:
+        raise read_failed(e, path) from e
     except (OSError, EOFError, zlib.error) as e:
         raise DataError(
             f"{path}: cannot be read as {'gzip' if opener is gzip.open else 'IDX'} ({e})"
@@ -240,12 +276,7 @@ MAX_IMAGE_SIDE = (
 )
 
 
-def check_npy_header(
-    f,  # a binary file (or zip member) positioned at the start of a .npy array
-    where,  # what to name in errors
-) -> tuple:
-    """`(shape, dtype)` from a .npy header, refusing pickles and arrays over `MAX_DATA_BYTES` before
-    any data is read."""
+def _npy_header(f, where, max_bytes):
     try:
         version = np.lib.format.read_magic(f)
         read = (
@@ -253,7 +284,7 @@ def check_npy_header(
             if version == (1, 0)
             else np.lib.format.read_array_header_2_0
         )
-        shape, _, dtype = read(f, max_header_size=10_000)
+        shape, fortran, dtype = read(f, max_header_size=10_000)
     except (ValueError, OSError, EOFError, SyntaxError) as e:
         raise DataError(f"{where}: not a plain numpy array file ({e})") from e
     if dtype.hasobject:
@@ -261,25 +292,71 @@ def check_npy_header(
             f"{where}: not a plain numpy array file: it holds Python objects (a pickle), which are "
             "never loaded"
         )
-    if math.prod(shape) * dtype.itemsize > MAX_DATA_BYTES:
+    size = math.prod(shape) * dtype.itemsize
+    if size > max_bytes:
         raise DataError(
-            f"{where}: an array of shape {shape} ({math.prod(shape) * dtype.itemsize / 2**30:.1f} "
-            f"GiB) is larger than the {MAX_DATA_BYTES / 2**30:.0f} GiB accepted"
+            f"{where}: an array of shape {shape} ({_size(size)}) is larger than the "
+            f"{_size(max_bytes)} accepted"
         )
+    return shape, fortran, dtype
+
+
+def check_npy_header(
+    f,  # a binary file (or zip member) positioned at the start of a .npy array
+    where,  # what to name in errors
+    max_bytes: int = MAX_DATA_BYTES,  # the largest array accepted
+) -> tuple:
+    """`(shape, dtype)` from a .npy header, refusing pickles and arrays over `max_bytes` before any
+    data is read."""
+    shape, _, dtype = _npy_header(f, where, max_bytes)
     return shape, dtype
+
+
+def read_npy(
+    f,  # a binary file or zip member (an `.npz` entry) positioned at the start of a .npy array
+    where,  # what to name in errors
+    max_bytes: int = MAX_DATA_BYTES,  # the largest array accepted
+    check=None,  # `check(shape, dtype)` may raise to refuse the array before its data are read
+) -> np.ndarray:
+    """A plain array from a .npy stream, header checked first, then exactly the bytes it announces
+    read: a compressed member never inflates more."""
+    shape, fortran, dtype = _npy_header(f, where, max_bytes)
+    if check is not None:
+        check(shape, dtype)
+    a = np.empty(math.prod(shape), dtype)
+    view, got = memoryview(a.view(np.uint8).reshape(-1)), 0
+    try:
+        while got < len(view):
+            n = f.readinto(view[got:])
+            if not n:
+                break
+            got += n
+        more = f.read(1)  # the end of the stream (a zip member checks its CRC there)
+    except (OSError, EOFError, ValueError, RuntimeError, zlib.error) as e:
+        raise DataError(f"{where}: cannot be read ({e})") from e
+    if got < len(view) or more:
+        raise DataError(
+            f"{where}: the header announces shape {shape} ({a.nbytes:,} data bytes) but the file "
+            f"has {'more' if more else f'{got:,}'}"
+        )
+    return a.reshape(shape, order='F' if fortran else 'C')
+
+
+def _size(n: int) -> str:
+    "A byte count for messages: 512 bytes, 3.2 kB, 4.1 MB, 2.0 GiB."
+    if n >= 1 << 30:
+        return f"{n / 2**30:.0f} GiB" if n % (1 << 30) == 0 else f"{n / 2**30:.1f} GiB"
+    return f"{n / 1e6:.1f} MB" if n >= 1e6 else f"{n / 1e3:.1f} kB" if n >= 1e3 else f"{n} bytes"
 
 
 def _load_npy(path):
     "A plain .npy array, its header (dtype, shape, size) checked before any data is read."
-    path = Path(path)
-    if not path.is_file():
-        raise NotFound(f"data file not found: {path}")
+    path = check_file(path)
     try:
         with open(path, 'rb') as f:
-            check_npy_header(f, path)
-        return np.load(path, allow_pickle=False)
-    except (ValueError, OSError, EOFError) as e:
-        raise DataError(f"{path}: not a plain numpy array file ({e})") from e
+            return read_npy(f, path)
+    except OSError as e:
+        raise read_failed(e, path) from e
 
 
 def load_sprites(folder) -> ImageDataset:
@@ -314,36 +391,22 @@ def load_image_folder(
     channels: int = None,  # 1 (grey) or 3 (RGB); default: that of the first image
 ) -> ImageDataset:
     "Every image under `folder` as an `ImageDataset` (sub-folders are classes)."
-    from PIL import Image, UnidentifiedImageError
+    from PIL import Image
 
     folder = Path(folder)
-    if not folder.is_dir():
+    try:
+        found = folder.is_dir()
+    except OSError as e:  # a folder on the way that this user may not enter
+        raise read_failed(e, folder) from e
+    if not found:
         raise NotFound(f"image folder not found: {folder}")
-    is_img = lambda p: p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES
-    subdirs = sorted(
-        p for p in folder.iterdir() if p.is_dir() and any(is_img(q) for q in p.iterdir())
-    )
-    groups = [(p.name, sorted(filter(is_img, p.iterdir()))) for p in subdirs] or [
-        (folder.name, sorted(filter(is_img, folder.iterdir())))
-    ]
+    groups = _image_files(folder)
     files = [(f, k) for k, (_, fs) in enumerate(groups) for f in fs]
     if not files:
         raise DataError(f"{folder}: no images found (looked for {', '.join(IMAGE_SUFFIXES)})")
     arrays = []
     for f, _ in files:
-        try:
-            with warnings.catch_warnings():  # the size is checked below, from the header
-                warnings.simplefilter('ignore', Image.DecompressionBombWarning)
-                im = Image.open(f)  # reads the header only
-            if max(im.size) > MAX_IMAGE_SIDE:
-                im.close()
-                raise DataError(
-                    f"{f}: {im.size[0]}×{im.size[1]} pixels; images up to {MAX_IMAGE_SIDE} pixels "
-                    "a side are accepted (shrink them first)"
-                )
-            im.load()
-        except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as e:
-            raise DataError(f"{f}: not a readable image ({e})") from e
+        im = _open_image(f)
         if channels is None:
             channels = 1 if im.mode in ('L', '1', 'I') or im.mode.startswith('I;16') else 3
         if im.mode == 'I' or im.mode.startswith(
@@ -376,6 +439,58 @@ def load_image_folder(
     return ImageDataset(
         images, torch.tensor([k for _, k in files]), [n for n, _ in groups], name=f'folder:{folder}'
     )
+
+
+def _entries(folder: Path) -> list:
+    "[(path, is a folder, is an image file)] for each entry of `folder`, sorted by name."
+    try:
+        return [
+            (p, p.is_dir(), p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES)
+            for p in sorted(folder.iterdir())
+        ]
+    except OSError as e:  # a folder this user may not list or enter
+        raise read_failed(e, folder) from e
+
+
+def _image_files(folder: Path) -> list:
+    "[(class name, sorted image files)]: one per sub-folder holding images, or the folder itself."
+    groups = []
+    for p, is_dir, _ in _entries(folder):
+        images = [q for q, _, is_img in _entries(p) if is_img] if is_dir else []
+        if images:
+            groups.append((p.name, images))
+    return groups or [(folder.name, [q for q, _, is_img in _entries(folder) if is_img])]
+
+
+def _open_image(f: Path):
+    "The image in file `f`, loaded once its header shows a size within `MAX_IMAGE_SIDE`."
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with warnings.catch_warnings():  # the size is checked below, from the header
+            warnings.simplefilter('ignore', Image.DecompressionBombWarning)
+            im = Image.open(f)  # reads the header only
+        if max(im.size) > MAX_IMAGE_SIDE:
+            im.close()
+            raise DataError(
+                f"{f}: {im.size[0]}×{im.size[1]} pixels; images up to {MAX_IMAGE_SIDE} pixels "
+                "a side are accepted (shrink them first)"
+            )
+        im.load()
+    except DataError:
+        raise
+    except PermissionError as e:
+        raise read_failed(e, f) from e
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as e:
+        raise DataError(f"{f}: not a readable image ({e})") from e
+    except (ValueError, SyntaxError, EOFError) as e:  # PIL's limits on text and ICC chunks
+        raise DataError(
+            f"{f}: not a readable image ({e}); a text or colour-profile (iCCP) chunk that "
+            "inflates past PIL's limit is refused: save the image again without its metadata"
+            if 'MAX_TEXT' in str(e) or 'Too much memory' in str(e)
+            else f"{f}: not a readable image ({e})"
+        ) from e
+    return im
 
 # %% ../nbs/00f_datasets.ipynb #130f4c3b
 DATA_SPECS = (
@@ -421,23 +536,109 @@ def data_fingerprint(ds: ImageDataset) -> str:
     return h.hexdigest()[:32]
 
 # %% ../nbs/00f_datasets.ipynb #bbdbf4bf
+class WriteError(CourseError, OSError):
+    """An output could not be written: a full disk, a file size limit, a name too long, no
+    permission. `errno` is the system's error number."""
+
+
+def write_failed(
+    e: OSError,  # what the system raised while writing
+    path,  # the output being written
+    size: int = None,  # the bytes it needs, when known
+    kept: str = 'nothing was replaced',  # what became of the output (full disk, size limit)
+) -> WriteError:
+    "A `WriteError` naming `path` with the system's reason; on a full disk, the space needed."
+    where, need = show_path(path), f"it needs {_size(size)}; " if size else ''
+    if e.errno in (errno.ENOSPC, getattr(errno, 'EDQUOT', -1)):
+        free = _free_bytes(Path(path).parent)
+        what = 'no space left on the device' if e.errno == errno.ENOSPC else 'disk quota exceeded'
+        free = f"{_size(free)} free" if free is not None else 'free some space'
+        msg = f"{where}: {what} ({need}{free}); {kept}"
+    elif e.errno == errno.EFBIG:
+        msg = (
+            f"{where}: file too large for this system ({need}limit: `ulimit -f` or the file "
+            f"system's maximum); {kept}"
+        )
+    elif e.errno == errno.ENAMETOOLONG:
+        name, full = (len(os.fsencode(p)) for p in (Path(path).name, os.path.abspath(path)))
+        msg = (
+            f"{where}: name too long ({name:,} bytes in the last name, {full:,} in the path; "
+            f"at most {NAME_MAX} and {PATH_MAX - 1:,})"
+        )
+    elif isinstance(e, PermissionError):
+        msg = f"{where}: permission denied (this user may not write there; see ls -l)"
+    else:
+        msg = f"{where}: cannot be written ({e.strerror or e})"
+    err = WriteError(msg)
+    err.errno = e.errno
+    return err
+
+
+NAME_MAX, PATH_MAX = 255, 4096  # the limits of Linux and macOS file systems on names and paths
+
+
+def check_name_length(
+    path,  # an output to write
+    extra: int = 0,  # bytes the writer adds below it (temporary names, files in a folder)
+):
+    """Raise `WriteError` unless `path`'s last name fits `NAME_MAX` and its absolute path, with
+    `extra` bytes more, fits `PATH_MAX`."""
+    full = len(os.fsencode(os.path.abspath(path))) + extra
+    if len(os.fsencode(Path(path).name)) > NAME_MAX or full >= PATH_MAX:
+        raise write_failed(OSError(errno.ENAMETOOLONG, 'File name too long'), path)
+
+
+def _free_bytes(folder: Path):
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    try:
+        return shutil.disk_usage(folder).free
+    except OSError:
+        return None
+
+
 @contextmanager
-def atomic_path(path):
-    """A hidden temporary path beside `path`; on success it replaces `path` in one rename, on any
-    error it is removed."""
+def atomic_path(
+    path,  # the file to write
+    size: int = None,  # the bytes it will have, if known (named in a full disk's message)
+):
+    """A new hidden temporary path beside `path`; on success it replaces `path` in one rename, on
+    any error it is removed (a system error as `WriteError`)."""
     path = Path(path)
     if not path.name or path.name in ('.', '..'):
         raise ArgError('path', f"expected a file name, got {str(path)!r}")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
+    check_name_length(path, 30)  # refused before anything is created
+    tmp = None
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        while tmp is None:  # a short name of our own: the user's name may be 255 bytes long
+            tmp = path.with_name(f".ddpm_course-{secrets.token_hex(6)}.tmp")
+            try:
+                os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+            except FileExistsError:
+                tmp = None
         yield tmp
         with open(tmp, 'rb+') as f:
             os.fsync(f.fileno())
         os.replace(tmp, path)
+        tmp = None
+    except WriteError:
+        raise
+    except OSError as e:
+        if isinstance(e, CourseError):  # the library's own errors from the writer pass as they are
+            raise
+        written = tmp.stat().st_size if tmp is not None and tmp.exists() else 0
+        raise write_failed(e, path, size or (written or None)) from e
     finally:
-        if tmp.exists():
-            tmp.unlink()
+        if tmp is not None:
+            tmp.unlink(missing_ok=True)
+
+
+def write_atomic(path, data: bytes) -> Path:
+    "Write `data` to `path` through `atomic_path`: the file is complete, or untouched."
+    with atomic_path(path, len(data)) as tmp:
+        tmp.write_bytes(data)
+    return Path(path)
 
 
 def _grid_image(images, nrow, scale):
@@ -448,6 +649,13 @@ def _grid_image(images, nrow, scale):
     return im.resize((im.width * scale, im.height * scale), Image.NEAREST)
 
 
+def _encoded(im, **kwargs) -> bytes:
+    "The bytes of PIL image `im` in a format (`format='PNG'`, …), made in memory."
+    buf = io.BytesIO()
+    im.save(buf, **kwargs)
+    return buf.getvalue()
+
+
 def save_png(
     images,  # a batch [N, C, H, W] (uint8, or float in [-1, 1])
     path,
@@ -455,16 +663,18 @@ def save_png(
     scale: int = 2,  # pixel magnification
 ):
     "Write a batch as one PNG grid, atomically."
-    with atomic_path(path) as tmp:
-        _grid_image(images, nrow, scale).save(tmp, format='PNG')
-    return Path(path)
+    return write_atomic(path, _encoded(_grid_image(images, nrow, scale), format='PNG'))
 
 
 def check_png_folder(folder) -> Path:
     """`folder` as a `Path` if one PNG per image may be written there: new, or an empty folder
     (nothing of yours is overwritten)."""
     folder = Path(folder)
-    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+    try:
+        taken = folder.exists() and (not folder.is_dir() or any(folder.iterdir()))
+    except OSError as e:
+        raise write_failed(e, folder) from e
+    if taken:
         raise ArgError(
             'folder',
             f"{folder} is {'a file' if not folder.is_dir() else 'not empty'}; give a new or empty "
@@ -478,16 +688,27 @@ def save_pngs(
     folder,  # a new or empty folder
 ) -> list:
     """One PNG per image at its own size (`00000.png`, …), each written atomically: the layout FID
-    tools read."""
+    tools read. If one fails, none is kept."""
     from PIL import Image
 
     folder = check_png_folder(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for i, a in enumerate(_as_uint8_hwc(images)):
-        with atomic_path(folder / f'{i:05d}.png') as tmp:
-            Image.fromarray(a[..., 0] if a.shape[-1] == 1 else a).save(tmp, format='PNG')
-        paths.append(folder / f'{i:05d}.png')
+    check_name_length(folder, 40)  # the PNGs' names and temporary names inside it
+    arrays, paths, new = _as_uint8_hwc(images), [], not folder.exists()
+    written = 0
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for i, a in enumerate(arrays):
+            data = _encoded(Image.fromarray(a[..., 0] if a.shape[-1] == 1 else a), format='PNG')
+            written += len(data)
+            paths.append(write_atomic(folder / f'{i:05d}.png', data))
+    except OSError as e:
+        for p in paths:  # a folder of some of the images would pass for all of them
+            p.unlink(missing_ok=True)
+        if new:
+            shutil.rmtree(folder, ignore_errors=True)
+        need = written * len(arrays) // (len(paths) + 1) if written else None
+        kept = f"{len(paths):,} of {len(arrays):,} images were written, then removed"
+        raise write_failed(e, folder, need, kept) from e
     return paths
 
 
@@ -500,13 +721,12 @@ def save_gif(
 ):
     "Write a sequence of image batches as an animated GIF of grids, atomically."
     pics = [_grid_image(f, nrow, scale) for f in frames]
-    with atomic_path(path) as tmp:
-        pics[0].save(
-            tmp,
-            format='GIF',
-            save_all=True,
-            append_images=pics[1:],
-            duration=[ms] * (len(pics) - 1) + [1500],
-            loop=0,
-        )
-    return Path(path)
+    data = _encoded(
+        pics[0],
+        format='GIF',
+        save_all=True,
+        append_images=pics[1:],
+        duration=[ms] * (len(pics) - 1) + [1500],
+        loop=0,
+    )
+    return write_atomic(path, data)
