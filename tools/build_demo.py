@@ -4,10 +4,10 @@ Writes DEMO_DIR (`--out DIR`, or SITE_DIR/demo/):
   live.js, ddpm.js, live.css   our code (demo/src/): the UIs, and the sampler mirroring ddpm_course
   model.onnx                   the shipped model, exported by tools/export_onnx.py
   config.json                  the shipped checkpoint's config.json (model and schedule settings)
-  sampler.json                 what the JavaScript sampler takes from ddpm_course.sampling (DPM_LAMBDA_MIN)
+  sampler.json                 what the JavaScript takes from ddpm_course: DPM_LAMBDA_MIN, EditConfig's strength
   digits.json                  one real MNIST digit per class for the forward-process UI, and that widget's T
   ort/                         onnxruntime-web's WebAssembly build (single-threaded use), from demo/'s locked npm install
-  index.html                   a page holding both demos (tools/check_demo.py tests it; readers may use it too)
+  index.html                   a page holding the three demos (tools/check_demo.py tests it; readers may use it too)
 
 `make docs` writes demo/dist/ (`--out demo/dist`), which tools/build_docs.py copies to <site>/demo/ and loads as a
 module on every page; a page shows a demo where it holds `<div class="ddpm-live" data-demo="sampling"></div>` (or
@@ -37,6 +37,7 @@ onnxruntime-web's WebAssembly build, with the noise schedule, classifier-free gu
 in JavaScript to match the Python package. Nothing is sent anywhere; nothing is loaded from another site.</p>
 <div class="ddpm-live" data-demo="sampling"></div>
 <div class="ddpm-live" data-demo="forward"></div>
+<div class="ddpm-live" data-demo="editing"></div>
 <script type="module" src="live.js"></script>
 </body></html>
 """
@@ -84,10 +85,14 @@ def forward_T(default: int = 1000) -> int:
 
 
 def sampler_settings() -> dict:
-    "The package's floor on λ for DPM-Solver++'s grid (`DPM_LAMBDA_MIN`; None where the package has none: no floor)."
+    """The package's floor on λ for DPM-Solver++'s grid (`DPM_LAMBDA_MIN`; None where the package has none: no floor),
+    and the strength of an edit (`EditConfig`'s default and range, chapter 06b)."""
     import ddpm_course.sampling as sampling
+    from ddpm_course.editing import EditConfig
 
-    return dict(dpm_lambda_min=getattr(sampling, 'DPM_LAMBDA_MIN', None))
+    f = EditConfig.declaration('strength')
+    edit = dict(strength=f.default, lo=f.metadata['lo'], hi=f.metadata['hi'])
+    return dict(dpm_lambda_min=getattr(sampling, 'DPM_LAMBDA_MIN', None), edit=edit)
 
 
 def real_digits() -> dict:

@@ -20,11 +20,17 @@ Python.
    … 10 and seeds that are not whole numbers 0 … 2³²−1 are refused with a message naming them (good
    edge values are drawn); the UI's seed box refuses −3, 1.5 and nothing the same way, and a 1-step
    drawing says "1 step", not "1 steps".
+8. editing (chapter 06b): `edit` gives the same digits as ddpm_course.editing's sdedit and inpaint
+   (within 2 grey levels) from the page's seeded noise and from Python's, keeps the kept pixels of
+   an inpainting exactly, edits one digit in time (printed), refuses bad images, masks, strengths,
+   steps, classes, seeds and noise with a message naming them and still works after; the editing
+   UI cleans up a 7 drawn with the mouse as Python does from the drawn pixels, completes an erased
+   part keeping the rest, and refuses a bad seed (screenshot live_editing.png beside the other).
 
 Usage: python tools/check_demo.py [SITE_DIR] [--screenshot PNG] (default _docs; PNG default
 SITE_DIR/_screenshots/live_demo.png)"""
 
-import argparse, re, sys, time
+import argparse, math, re, sys, time
 from pathlib import Path
 import torch
 
@@ -203,6 +209,185 @@ def check_ui_fields(check, page):
     )
 
 
+EDIT_SECONDS = 30  # one digit edited in the browser (about a second on a laptop)
+BAD_EDITS = [  # (argument the message must name, the arguments of `edit`)
+    ('image', '{classes: [1], image: new Uint8Array(5)}'),
+    ('image', '{classes: [1, 2], image: new Uint8Array(784)}'),
+    ('image', '{classes: [1], image: new Float32Array(784).fill(0.5)}'),
+    ('image', "{classes: [1], image: 'a seven'}"),
+    ('mask', '{classes: [1], image: new Uint8Array(784), mask: new Uint8Array(784).fill(2)}'),
+    ('mask', '{classes: [1], image: new Uint8Array(784), mask: new Uint8Array(783)}'),
+    ('strength', '{classes: [1], image: new Uint8Array(784), strength: 0}'),
+    ('strength', '{classes: [1], image: new Uint8Array(784), strength: 1.5}'),
+    ('strength', "{classes: [1], image: new Uint8Array(784), strength: 'high'}"),
+    ('steps', '{classes: [1], image: new Uint8Array(784), strength: 0.01, steps: 10}'),
+    ('classes', '{classes: [12], image: new Uint8Array(784)}'),
+    ('seed', '{classes: [1], image: new Uint8Array(784), seed: -1}'),
+    ('noise', '{classes: [1], image: new Uint8Array(784), noise: new Float32Array(3)}'),
+]
+
+
+def js_edit(page, images, classes, mask=None, noise=None, **kw):
+    """Call window.ddpmCourse.edit in the page on uint8 `images` [N, 1, H, W]; returns (uint8 images
+    like them, milliseconds measured in the page)."""
+    args = dict(image=images.flatten().tolist(), classes=list(classes), **kw)
+    if mask is not None:
+        args['mask'] = mask.expand_as(images).flatten().int().tolist()
+    if noise is not None:
+        args['noise'] = noise.flatten().tolist()
+    r = page.evaluate(
+        """async a => {
+        a.image = Uint8Array.from(a.image);
+        if (a.mask) a.mask = Uint8Array.from(a.mask);
+        if (a.noise) a.noise = Float32Array.from(a.noise);
+        const t0 = performance.now();
+        const r = await window.ddpmCourse.edit(a);
+        return {images: Array.from(r.images), ms: performance.now() - t0};
+    }""",
+        args,
+    )
+    return torch.tensor(r['images'], dtype=torch.uint8).reshape(images.shape), r['ms']
+
+
+def page_noise(page, shape, seed):
+    "The noise ε the page draws from `seed` (ddpm.randn), as a tensor: what `edit` starts from."
+    flat = page.evaluate(
+        "([n, s]) => Array.from(window.ddpmCourse.ddpm.randn(n, s))", [math.prod(shape), seed]
+    )
+    return torch.tensor(flat, dtype=torch.float32).reshape(shape)
+
+
+def check_edit(check, page, pipe):
+    """`edit` against ddpm_course.editing: SDEdit and inpainting of real digits from the page's
+    seeded noise and from Python's, the time for one digit, and bad arguments refused with the
+    page still working after them."""
+    from ddpm_course.editing import sdedit, inpaint, half_mask
+    from ddpm_course.data import load_mnist10k, to_uint8
+
+    images, labels = load_mnist10k()
+    x, to = images[-4:], (labels[-4:] + 3) % 10  # four digits, each turned into another
+    keep = half_mask('top')[None, None]
+    for name, mask in (('SDEdit', None), ('inpainting', keep)):
+        for source in ('seed', 'noise'):
+            eps = (
+                page_noise(page, x.shape, 7)
+                if source == 'seed'
+                else torch.randn(x.shape, generator=torch.Generator().manual_seed(7))
+            )
+            given = dict(seed=7) if source == 'seed' else dict(noise=eps)
+            got, _ = js_edit(page, x, to.tolist(), None if mask is None else mask, **given)
+            if mask is None:
+                want = to_uint8(sdedit(pipe, x, to, noise=eps))
+            else:
+                want = to_uint8(inpaint(pipe, x, mask[0, 0], to, noise=eps))
+            d = (got.int() - want.int()).abs()
+            kept = mask is None or bool((got[mask.expand_as(x)] == x[mask.expand_as(x)]).all())
+            check(
+                f'edit: {name}, same {source}, same digits',
+                d.max() <= MAX_DIFF and d.float().mean() <= MEAN_DIFF and kept,
+                f"4 digits: max |Δ| {d.max().item()} (≤ {MAX_DIFF}), mean |Δ| "
+                f"{d.float().mean().item():.4f} grey levels"
+                + ('' if mask is None else f"; kept pixels unchanged: {kept}"),
+            )
+    _, ms = js_edit(page, x[:1], [int(to[0])], seed=1)
+    print(f"     one digit edited in the browser (SDEdit, 10 steps, guidance 2): {ms / 1000:.2f} s")
+    check(
+        'edit: one digit, time',
+        ms / 1000 <= EDIT_SECONDS,
+        f"{ms / 1000:.2f} s (≤ {EDIT_SECONDS} s)",
+    )
+    bad = []
+    for arg, value in BAD_EDITS:
+        r = page.evaluate(f"""async () => {{
+            try {{ await window.ddpmCourse.edit({value}); return null; }}
+            catch (e) {{ return e.message; }}
+        }}""")
+        if r is None or not r.startswith(arg):
+            bad.append(f"{value}: {r or 'drawn'}")
+    after, _ = js_edit(page, x[:1], [1], seed=0, steps=2)
+    check(
+        'edit: bad values refused, the page still works',
+        not bad and after.shape == x[:1].shape,
+        f"{len(BAD_EDITS)} refused with a message naming the argument, then an edit drawn"
+        + ''.join(f"\n     {b}" for b in bad),
+    )
+
+
+def draw_on(page, pad, strokes):
+    "Draw `strokes` (lists of (u, v) points in 0 … 1 of the pad) with the mouse, as a reader would."
+    pad.scroll_into_view_if_needed()
+    box = pad.bounding_box()
+    for points in strokes:
+        xy = [(box['x'] + box['width'] * u, box['y'] + box['height'] * v) for u, v in points]
+        page.mouse.move(*xy[0])
+        page.mouse.down()
+        for p in xy[1:]:
+            page.mouse.move(*p, steps=8)
+        page.mouse.up()
+
+
+def check_edit_ui(check, page, pipe, shot):
+    """The editing UI as a reader uses it: a 7 drawn with the mouse and cleaned up (the same digit
+    as Python's from the drawn pixels), part of it erased and completed (the rest kept exactly), a
+    bad seed refused and then a good edit drawn."""
+    from ddpm_course.editing import sdedit
+    from ddpm_course.data import to_uint8
+
+    ui = page.locator('div.ddpm-live[data-demo=editing]')
+    handle, pad, bad = ui.element_handle(), ui.locator('canvas.ddpm-live-pad'), []
+
+    def press(button):
+        page.evaluate("d => delete d.dataset.drawn", handle)
+        ui.locator(button).click()
+        page.wait_for_function("d => d.dataset.drawn", arg=handle, timeout=120_000)
+        return ui.get_attribute('data-drawn'), ui.locator('.ddpm-live-status').inner_text()
+
+    draw_on(page, pad, [[(0.25, 0.22), (0.75, 0.22), (0.45, 0.85)]])  # a 7
+    ui.locator('select.ddpm-live-target').select_option('7')
+    state, text = press('button.ddpm-live-clean')
+    last = handle.evaluate(
+        "d => ({image: Array.from(d.ddpmLast.image), result: Array.from(d.ddpmLast.result), "
+        "strength: d.ddpmLast.strength, seed: d.ddpmLast.seed})"
+    )
+    drawn = torch.tensor(last['image'], dtype=torch.uint8).reshape(1, 1, 28, 28)
+    eps = page_noise(page, drawn.shape, last['seed'])
+    want = to_uint8(sdedit(pipe, drawn, torch.tensor([7]), last['strength'], noise=eps))
+    got = torch.tensor(last['result'], dtype=torch.uint8).reshape(1, 1, 28, 28)
+    d = (got.int() - want.int()).abs().max().item()
+    if state != 'yes' or (drawn > 128).sum() < 20 or d > MAX_DIFF:
+        bad.append(f"clean up: “{text}”, {(drawn > 128).sum().item()} ink pixels, max |Δ| {d}")
+    ui.locator('select.ddpm-live-brush').select_option('erase')
+    draw_on(page, pad, [[(0.05, 0.6), (0.95, 0.6)], [(0.05, 0.8), (0.95, 0.8)]])
+    state, text = press('button.ddpm-live-complete')
+    last = handle.evaluate(
+        "d => ({image: Array.from(d.ddpmLast.image), mask: Array.from(d.ddpmLast.mask), "
+        "result: Array.from(d.ddpmLast.result)})"
+    )
+    m, img, res = (torch.tensor(last[k]) for k in ('mask', 'image', 'result'))
+    m = m.bool()
+    if state != 'yes' or m.all() or not m.any() or not (img[m] == res[m]).all():
+        bad.append(
+            f"complete: “{text}”, {int((~m).sum())} pixels erased, kept ones unchanged: "
+            f"{bool((img[m] == res[m]).all())}"
+        )
+    ui.screenshot(path=str(shot.with_name('live_editing.png')))
+    ui.locator('input.ddpm-live-seed').fill('-3')
+    state, text = press('button.ddpm-live-clean')
+    if state != 'refused' or 'seed' not in text:
+        bad.append(f"seed −3: “{text}”")
+    ui.locator('input.ddpm-live-seed').fill('1')
+    state, text = press('button.ddpm-live-clean')
+    if state != 'yes':
+        bad.append(f"after the refusal: “{text}”")
+    check(
+        'editing UI',
+        not bad,
+        f"a 7 drawn with the mouse, cleaned up as Python does (max |Δ| {d}); erased part "
+        f"completed, the rest kept; seed −3 refused, then drawn"
+        + ''.join(f"\n     {b}" for b in bad),
+    )
+
+
 class Checks:
     """Named checks: each prints ok or FAIL with its numbers; a failure is kept, the next check
     still runs."""
@@ -232,6 +417,7 @@ def main():
     from ddpm_course.sampling import dpm_sample
     from ddpm_course.data import to_uint8
     from ddpm_course.metrics import load_classifier
+    from ddpm_course.pipeline import load_pretrained
 
     model, schedule = shipped_model()
     check = Checks()
@@ -394,6 +580,16 @@ def main():
         check_responsive(check, page)
         check_refusals(check, page)
         check_ui_fields(check, page)
+        # 8. editing (chapter 06b): the API against Python, and the UI
+        pipe = load_pretrained()
+        check_edit(check, page, pipe)
+        check_edit_ui(check, page, pipe, shot)
+        check(
+            'no outside requests, no errors, after editing',
+            not page.outside and not page.errors,
+            ''.join(f"\n     outside: {u}" for u in page.outside)
+            + ''.join(f"\n     error: {e}" for e in page.errors),
+        )
         page.context.close()
 
         # 5. a browser without WebAssembly
@@ -405,7 +601,7 @@ def main():
         check(
             'without WebAssembly',
             'needs WebAssembly' in text
-            and states == ['sampling:no-wasm', 'forward:ready']
+            and states == ['sampling:no-wasm', 'forward:ready', 'editing:no-wasm']
             and not page.outside,
             f"{states}; the sampling UI says: “{text.splitlines()[-1]}”",
         )

@@ -55,16 +55,15 @@ export function scheduleFromConfig(config) {
 
 /** The time steps DPM-Solver++ visits, from the noisiest down to 0, at most `steps` of them.
  *  MIRRORS ddpm_course.sampling.dpm_timesteps (logsnr_timesteps before it), the grid dpm_sample uses: evenly spaced
- *  in λ = log(sqrt(ᾱ) / sqrt(1 − ᾱ)) from T-1, or from the noisiest step whose λ ≥ lambdaMin when λ at T-1 lies
- *  below it, down to 0; each target rounded to the nearest step, repeats merged. lambdaMin is the package's
- *  DPM_LAMBDA_MIN, written to sampler.json by tools/build_demo.py (-Infinity: no floor, as logsnr_timesteps).
- *  tools/check_demo.py compares this grid with the one dpm_sample really visits; change both together. */
-export function dpmTimesteps(schedule, steps, lambdaMin = -Infinity) {
-  const T = schedule.T;
-  if (steps === 1) return [T - 1];
+ *  in λ = log(sqrt(ᾱ) / sqrt(1 − ᾱ)) from `start` (default T-1; lower for an edit, chapter 06b), or from the noisiest
+ *  step below it whose λ ≥ lambdaMin when λ at `start` lies below it, down to 0; each target rounded to the nearest
+ *  step, repeats merged. lambdaMin is the package's DPM_LAMBDA_MIN, written to sampler.json by tools/build_demo.py
+ *  (-Infinity: no floor, as logsnr_timesteps). tools/check_demo.py compares this grid with the one dpm_sample really
+ *  visits; change both together. */
+export function dpmTimesteps(schedule, steps, lambdaMin = -Infinity, start = schedule.T - 1) {
+  if (steps === 1) return [start];
   const lam = Array.from(schedule.alphaBars, ab => 0.5 * Math.log(ab / (1 - ab)));   // decreasing in t
-  let start = T - 1;                                                                  // the noisiest step visited
-  if (lam[T - 1] < lambdaMin) {
+  if (lam[start] < lambdaMin) {                                                       // the noisiest step visited
     start = lam.findLastIndex(l => l >= lambdaMin);
     if (start < 0) throw new Error(`schedule: no step has λ ≥ ${lambdaMin}`);
   }
@@ -107,9 +106,14 @@ export function predictX0(schedule, x, t, eps) {
 
 /** Draw images with DPM-Solver++(2M) (Lu et al. 2022) in `steps` network calls, exactly as dpm_sample:
  *  same grid, same multistep update, and the last step returns x̂₀ itself, clamped to [-1, 1].
- *  `xT` is the starting noise (float32, n images); `onStep({i, t, x, x0})` is awaited after each network call. */
-export async function dpmSample(model, schedule, { n, xT, steps, context = null, guidance = null, onStep = null, lambdaMin = -Infinity }) {
-  const ts = dpmTimesteps(schedule, steps, lambdaMin);
+ *  `xT` is x at the first step visited (float32, n images): pure noise, or for an edit the noised image
+ *  (`editStart`), with `start` the noisiest step allowed (default T-1). `keep` = {x0, mask, eps} makes it inpaint
+ *  by replacement, as ddpm_course.editing.Inpaint around DPMSolver does: after each step the pixels where
+ *  mask[i] = 1 are put back at the step reached, sqrt(ᾱ_s) x0 + sqrt(1 − ᾱ_s) ε, and x0 itself at the end.
+ *  `onStep({i, t, x, x0})` is awaited after each network call. */
+export async function dpmSample(model, schedule, { n, xT, steps, start, context = null, guidance = null, onStep = null,
+                                                   lambdaMin = -Infinity, keep = null }) {
+  const ts = dpmTimesteps(schedule, steps, lambdaMin, start);
   const ab = schedule.alphaBars;
   const alpha = t => Math.sqrt(ab[t]), sigma = t => Math.sqrt(1 - ab[t]);
   const lam = t => Math.log(alpha(t) / sigma(t));                                       // λ_t, the half log-SNR
@@ -119,7 +123,7 @@ export async function dpmSample(model, schedule, { n, xT, steps, context = null,
     const eps = await guidedEps(model, x, t, context, guidance, n);
     const x0 = predictX0(schedule, x, t, eps);
     if (onStep) await onStep({ i, t, x, x0 });
-    if (i === ts.length - 1) return clamp(x0);                                         // to noise level zero: x = x̂₀
+    if (i === ts.length - 1) return keep ? putBack(schedule, clamp(x0), keep, -1) : clamp(x0);   // x = x̂₀
     const s = ts[i + 1];
     const h = lam(s) - lam(t);
     let D = x0;                                                                          // first order at the first step
@@ -129,8 +133,38 @@ export async function dpmSample(model, schedule, { n, xT, steps, context = null,
     }
     const cx = sigma(s) / sigma(t), cd = alpha(s) * Math.expm1(-h);
     x = x.map((v, k) => cx * v - cd * D[k]);                                             // x_s = σ_s/σ_t x_t − α_s (e^{−h} − 1) D
+    if (keep) x = putBack(schedule, x, keep, s);
     prevX0 = x0; hPrev = h;
   }
+}
+
+/** Inpainting's replacement (Inpaint.known_at): the pixels where keep.mask is 1 set to the known image at step `s`,
+ *  sqrt(ᾱ_s) x0 + sqrt(1 − ᾱ_s) ε, or to x0 itself at s = −1 (noise level zero). */
+export function putBack(schedule, x, { x0, mask, eps }, s) {
+  const a = s < 0 ? 1 : Math.sqrt(schedule.alphaBars[s]), b = s < 0 ? 0 : Math.sqrt(1 - schedule.alphaBars[s]);
+  const out = Float32Array.from(x);
+  for (let i = 0; i < out.length; i++) if (mask[i]) out[i] = s < 0 ? x0[i] : a * x0[i] + b * eps[i];
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Editing (chapter 06b): where an edit starts
+
+/** Python's round(): halves to even (0.5 → 0, 2.5 → 2), as strength_step rounds strength · T. */
+export function roundHalfEven(v) {
+  const r = Math.round(v);
+  return Math.abs(v % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
+/** The step SDEdit noises its input to, as ddpm_course.editing.strength_step: round(strength · T) − 1, at least 0. */
+export const strengthStep = (strength, T) => Math.max(1, roundHalfEven(strength * T)) - 1;
+
+/** x at the first step `t0` the sampler visits, as edit_start: sqrt(ᾱ) x0 + sqrt(1 − ᾱ) ε; at strength 1
+ *  (start = T-1) pure noise ε, as sampling starts, except the kept pixels of an inpainting (mask[i] = 1). */
+export function editStart(schedule, x0, eps, start, t0, mask = null) {
+  const a = Math.sqrt(schedule.alphaBars[t0]), b = Math.sqrt(1 - schedule.alphaBars[t0]);
+  const top = start === schedule.T - 1;
+  return x0.map((v, i) => (top && !(mask && mask[i]) ? eps[i] : a * v + b * eps[i]));
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -3,7 +3,9 @@
 // Loaded as a module on every page of the docs site. It mounts a small UI into each
 //   <div class="ddpm-live" data-demo="sampling"></div>   the shipped model drawing digits (chapter 04's sampling_panel)
 //   <div class="ddpm-live" data-demo="forward"></div>    a real digit drowning in noise (chapter 01's forward_widget)
-// and offers `await window.ddpmCourse.sample({classes, steps, guidance, seed, xT, onStep, signal})` and
+//   <div class="ddpm-live" data-demo="editing"></div>    draw a digit, then clean it up or complete it (chapter 06b)
+// and offers `await window.ddpmCourse.sample({classes, steps, guidance, seed, xT, onStep, signal})`,
+// `await window.ddpmCourse.edit({image, mask, classes, strength, steps, guidance, seed, noise, onStep, signal})` and
 // `window.ddpmCourse.cancel()` to pages and tests. Drawing runs in a Web Worker (worker.js, sampler.js), so the page
 // stays responsive; each call draws at most 400 images, and bad arguments are refused with a message naming them.
 //
@@ -28,7 +30,8 @@ export const MAX_SEED = 2 ** 32 - 1;                           // the generator'
 let settings = null;                                           // a promise of sampler.json's contents
 let configP = null;                                            // a promise of the checkpoint's config.json
 
-/** What the sampler takes from the Python package at build time: {dpm_lambda_min} (null: no floor). */
+/** What the sampler takes from the Python package at build time: {dpm_lambda_min} (null: no floor) and
+ *  {edit: {strength, lo, hi}} (EditConfig's strength: default and range). */
 function loadSettings() {
   settings ??= fetch(asset('sampler.json')).then(r => r.json());
   return settings;
@@ -66,6 +69,36 @@ export function checkSampleArgs({ classes, steps = 10, guidance = 2, seed = 0, x
 }
 
 const imageShape = config => [config.model.in_channels, ...config.model.image_size];
+
+/** Check the arguments of `edit` against the model's config and sampler.json; returns them normalised as `sample`'s
+ *  arguments plus `edit` = {x0 (float in [-1, 1]), mask (Uint8Array or null), strength, noise}, or throws an Error
+ *  whose message names the argument. `image` holds uint8 grey levels (0 background, 255 ink) of one image per class. */
+export function checkEditArgs({ image, mask = null, classes, strength, steps = 10, guidance = 2, seed = 0,
+                                noise = null } = {}, config, settings) {
+  const args = checkSampleArgs({ classes, steps, guidance, seed }, config);
+  const [C, H, W] = imageShape(config), n = args.classes.length, size = n * C * H * W;
+  const what = `${n}×${C}×${H}×${W} = ${size} values (one ${H}×${W} image per class)`;
+  const pixels = (v, name, ok, range) => {
+    if (!(ArrayBuffer.isView(v) || Array.isArray(v)) || v.length !== size)
+      throw new Error(`${name}: expected a Uint8Array of ${what}, got ${v?.length ?? shown(v)}${v?.length ? ' values' : ''}`);
+    for (let i = 0; i < v.length; i++)
+      if (!ok(v[i])) throw new Error(`${name}: expected ${range} in every pixel, got ${shown(v[i])} at ${i}`);
+    return Uint8Array.from(v);
+  };
+  const x0 = Float32Array.from(pixels(image, 'image', v => Number.isInteger(v) && v >= 0 && v <= 255, '0 … 255'),
+                               v => v / 127.5 - 1);                 // to_model_range
+  const keep = mask === null || mask === undefined ? null : pixels(mask, 'mask', v => v === 0 || v === 1, '0 or 1');
+  const { strength: fallback, lo, hi } = settings.edit;
+  strength ??= keep ? 1 : fallback;                                 // inpainting redraws the hole from pure noise
+  if (!(typeof strength === 'number' && strength >= lo && strength <= hi))
+    throw new Error(`strength: expected a number from ${lo} to ${hi}, got ${shown(strength)}`);
+  const top = ddpm.strengthStep(strength, config.schedule.T);
+  if (args.steps > top + 1)
+    throw new Error(`steps: expected at most ${top + 1} at strength ${strength} (steps ${top} … 0), got ${args.steps}`);
+  if (noise !== null && !(noise?.length === size && Array.from(noise).every(Number.isFinite)))
+    throw new Error(`noise: expected ${what} finite numbers, got ${noise?.length ?? shown(noise)}`);
+  return { ...args, edit: { x0, mask: keep, strength, noise: noise === null ? null : Float32Array.from(noise) } };
+}
 
 let worker = null, nextId = 1;
 const pending = new Map();                                     // id → {onMessage}
@@ -116,18 +149,33 @@ const running = new Set();                                     // AbortControlle
  *  `signal` (an AbortSignal) or `cancel()` stops it (the promise rejects with an AbortError). Bad arguments are
  *  refused at once with a message naming them: guidance in GUIDANCE_RANGE (or null), seed a whole number 0 … 2³²−1. */
 async function sample({ signal = null, onStep = null, ...args } = {}) {
-  const checked = checkSampleArgs(args, await loadConfig());
+  return run(checkSampleArgs(args, await loadConfig()), signal, onStep);
+}
+
+/** Queue checked arguments for the worker: one drawing at a time, each cancellable. */
+function run(checked, signal, onStep) {
   const control = new AbortController();
-  if (signal?.aborted) throw abortError();
+  if (signal?.aborted) return Promise.reject(abortError());
   signal?.addEventListener('abort', () => control.abort(), { once: true });
   running.add(control);
-  const run = queue.then(async () => {
+  const job = queue.then(async () => {
     if (control.signal.aborted) throw abortError();
     if (typeof WebAssembly !== 'object') throw new Error(NO_WASM);
     return drawIn(checked, onStep, control.signal);
   }).finally(() => running.delete(control));
-  queue = run.catch(() => {});
-  return run;
+  queue = job.catch(() => {});
+  return job;
+}
+
+/** Edit one 28×28 image per entry of `classes`, as ddpm_course.editing does with DPM-Solver++(2M) in `steps` calls:
+ *  SDEdit toward the classes at `strength` (default EditConfig's, 0.8), or with a `mask` (1 where pixels are kept)
+ *  inpainting by replacement (default strength 1: the rest drawn anew). `image` is a Uint8Array of grey levels, 0 the
+ *  background and 255 the ink, images one after another; `noise` (Float32Array) replaces the seeded noise ε (e.g.
+ *  Python's), `seed` draws it with ddpm.randn otherwise. Returns {images, n, height, width, ms} as `sample` does;
+ *  bad arguments are refused at once with a message naming them. */
+async function edit({ signal = null, onStep = null, ...args } = {}) {
+  const [config, settings] = await Promise.all([loadConfig(), loadSettings()]);
+  return run(checkEditArgs(args, config, settings), signal, onStep);
 }
 
 /** Stop every drawing, running or waiting its turn. */
@@ -135,6 +183,7 @@ function cancel() { for (const c of running) c.abort(); }
 
 window.ddpmCourse = {
   sample,
+  edit,
   cancel,
   limits: { maxImages: MAX_IMAGES, guidance: GUIDANCE_RANGE, maxSeed: MAX_SEED },
   /** The grid dpmSample visits for a schedule config and a number of steps (tests compare it with Python's). */
@@ -306,9 +355,132 @@ async function mountForward(div) {
 function concat(a, b) { const out = new Float32Array(a.length + b.length); out.set(a); out.set(b, a.length); return out; }
 
 // ---------------------------------------------------------------------------------------------------------------
+// The editing UI (chapter 06b): draw a digit, clean it up (SDEdit) or complete what was erased (inpainting)
+
+const PAD = 280, INK_WIDTH = 22, ERASE_WIDTH = 44;             // the drawing pad, 10× the model's 28×28
+
+/** A pad to draw on with a mouse, a pen or a finger, and `edit` on what is drawn. The div keeps, for tests, the last
+ *  edit's input in `div.ddpmLast` = {image, mask, classes, strength, steps, seed, result} (Uint8Arrays of 28×28). */
+async function mountEditing(div) {
+  div.replaceChildren(
+    el('div', { class: 'ddpm-live-title' }, 'Draw a digit, then clean it up or complete it'),
+    el('div', { class: 'ddpm-live-note' }, 'Live in your browser: chapter 06b\'s ', el('code', {}, 'sdedit'), ' and ',
+       el('code', {}, 'inpaint'), ' on the shipped model, running here in JavaScript with no Python kernel.'));
+  if (typeof WebAssembly !== 'object') { div.append(el('div', { class: 'ddpm-live-error' }, NO_WASM)); return 'no-wasm'; }
+  const [settings, config, digits] = await Promise.all([loadSettings(), loadConfig(),
+                                                       fetch(asset('digits.json')).then(r => r.json())]);
+  const ink = el('canvas', { width: PAD, height: PAD }), hole = el('canvas', { width: PAD, height: PAD });
+  const pad = el('canvas', { width: PAD, height: PAD, class: 'ddpm-live-pad', role: 'img',
+                             'aria-label': 'Drawing pad: draw a digit with the mouse or a finger' });
+  const brush = el('select', { class: 'ddpm-live-brush' }, el('option', { value: 'draw' }, 'draw'),
+                   el('option', { value: 'erase' }, 'erase (to complete)'));
+  const start = el('select', { class: 'ddpm-live-start' }, el('option', { value: '' }, 'blank'),
+                   ...digits.labels.map((lab, k) => el('option', { value: k }, `a real ${lab}`)));
+  const target = el('select', { class: 'ddpm-live-target' },
+                    ...Array.from({ length: 10 }, (_, k) => el('option', { value: k, selected: k === 7 }, String(k))));
+  const { lo, hi } = settings.edit;
+  const strength = el('input', { type: 'range', min: Math.max(lo, 0.05), max: hi, step: 0.05, value: 0.6,
+                                 class: 'ddpm-live-strength' });
+  const stOut = el('output', {}, '0.6');
+  strength.addEventListener('input', () => { stOut.textContent = strength.value; });
+  const seed = el('input', { type: 'number', value: 0, min: 0, max: MAX_SEED, step: 1, class: 'ddpm-live-seed' });
+  const clear = el('button', { class: 'ddpm-live-cancel' }, 'clear');
+  const clean = el('button', { class: 'ddpm-live-draw ddpm-live-clean' }, 'clean up');
+  const complete = el('button', { class: 'ddpm-live-draw ddpm-live-complete' }, 'complete');
+  const status = el('div', { class: 'ddpm-live-status', role: 'status' },
+                    'Draw a digit (thick strokes fill the pad best), pick what it should be, press clean up.');
+  const view = el('canvas', { class: 'ddpm-live-canvas', role: 'img', 'aria-label': 'The input and the edit' });
+  div.append(
+    el('div', { class: 'ddpm-live-row' }, labelled('brush', brush), labelled('start from', start), clear),
+    el('div', { class: 'ddpm-live-editor' }, pad, view),
+    el('div', { class: 'ddpm-live-row' }, labelled('make it a', target), labelled('strength', strength), stOut,
+       labelled('seed', seed), clean, complete),
+    status);
+
+  const paint = () => {                                        // the pad: the ink, and the erased part in red
+    const ctx = pad.getContext('2d');
+    ctx.drawImage(ink, 0, 0);
+    ctx.globalAlpha = 0.45; ctx.drawImage(hole, 0, 0); ctx.globalAlpha = 1;
+  };
+  const reset = () => {
+    for (const c of [ink, hole]) c.getContext('2d').clearRect(0, 0, PAD, PAD);
+    const ctx = ink.getContext('2d');
+    ctx.fillStyle = 'black'; ctx.fillRect(0, 0, PAD, PAD);
+    if (start.value !== '') {                                  // a real digit, 10× enlarged
+      const k = Number(start.value), { height: h, width: w } = digits;
+      const px = Uint8Array.from(atob(digits.images), ch => ch.charCodeAt(0)).subarray(k * h * w, (k + 1) * h * w);
+      const tiny = el('canvas', { width: w, height: h }), img = new ImageData(w, h);
+      px.forEach((v, i) => { img.data.set([v, v, v, 255], 4 * i); });
+      tiny.getContext('2d').putImageData(img, 0, 0);
+      ctx.imageSmoothingEnabled = false; ctx.drawImage(tiny, 0, 0, PAD, PAD);
+    }
+    paint();
+  };
+  /** The model's view of a pad layer: 28×28, each pixel the mean of its 10×10 block (channel 0). */
+  const small = (layer, channel = 0) => {
+    const d = layer.getContext('2d').getImageData(0, 0, PAD, PAD).data, out = new Float64Array(28 * 28);
+    for (let y = 0; y < PAD; y++) for (let x = 0; x < PAD; x++)
+      out[Math.floor(y / 10) * 28 + Math.floor(x / 10)] += d[4 * (y * PAD + x) + channel] / 100;
+    return out;
+  };
+  const image = () => Uint8Array.from(small(ink), v => Math.round(v));
+  const mask = () => Uint8Array.from(small(hole, 3), v => (v > 64 ? 0 : 1));   // erased (alpha) over a quarter: redraw
+
+  let last = null, down = false;
+  const at = e => { const r = pad.getBoundingClientRect(); return [(e.clientX - r.left) * PAD / r.width, (e.clientY - r.top) * PAD / r.height]; };
+  const stroke = (from, to) => {
+    const erase = brush.value === 'erase', ctx = (erase ? hole : ink).getContext('2d');
+    ctx.strokeStyle = erase ? 'rgb(230, 40, 40)' : 'white';
+    ctx.lineWidth = erase ? ERASE_WIDTH : INK_WIDTH; ctx.lineCap = ctx.lineJoin = 'round';
+    ctx.beginPath(); ctx.moveTo(...from); ctx.lineTo(...to); ctx.stroke();
+    paint();
+  };
+  pad.addEventListener('pointerdown', e => { pad.setPointerCapture?.(e.pointerId); down = true; last = at(e); stroke(last, last); });
+  pad.addEventListener('pointermove', e => { if (!down) return; const p = at(e); stroke(last, p); last = p; });
+  for (const ev of ['pointerup', 'pointercancel']) pad.addEventListener(ev, () => { down = false; });
+  clear.addEventListener('click', () => { start.value = ''; reset(); });
+  start.addEventListener('change', reset);
+  reset();
+
+  let busy = false;
+  const go = async inpaint => {
+    if (busy) return;
+    const args = { image: image(), classes: [Number(target.value)], steps: 10, guidance: 2,
+                   seed: seed.value.trim() === '' ? '' : Number(seed.value) };
+    if (inpaint) args.mask = mask(); else args.strength = Number(strength.value);
+    if (inpaint && args.mask.every(v => v === 1)) { status.textContent = 'Erase part of the digit first (brush: erase).'; return; }
+    busy = true; clean.disabled = complete.disabled = true;
+    status.textContent = 'Loading the model…';
+    try {
+      const res = await edit({ ...args, onStep: async ({ step, steps, images }) => {
+        show(args, images);
+        status.textContent = `step ${step} of ${steps}: the current x̂₀`;
+        await nextFrame();
+      } });
+      show(args, res.images);
+      div.ddpmLast = { ...args, result: res.images };
+      status.textContent = `${inpaint ? 'Completed' : 'Cleaned up'} as a ${args.classes[0]} in ${(res.ms / 1000).toFixed(2)} s ` +
+                           (inpaint ? '(strength 1: the erased part drawn anew, the rest kept exactly).'
+                                    : `(strength ${args.strength}: noised to step ${ddpm.strengthStep(args.strength, config.schedule.T)} and denoised).`);
+      div.dataset.drawn = 'yes';
+    } catch (e) {
+      status.textContent = `Not edited: ${e.message}`;
+      div.dataset.drawn = e.name === 'AbortError' ? 'cancelled' : 'refused';
+    } finally { busy = false; clean.disabled = complete.disabled = false; }
+  };
+  const show = ({ image: x, mask: m }, result) => {           // the input (erased part grey) and the edit, side by side
+    const input = Uint8Array.from(x, (v, i) => (m && !m[i] ? 128 : v));
+    const both = new Uint8Array(2 * 784); both.set(input); both.set(result, 784);
+    paintGrid(view, both, 2, 28, 28, 2, 5, 4);
+  };
+  clean.addEventListener('click', () => go(false));
+  complete.addEventListener('click', () => go(true));
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 // Mount every demo on the page
 
-const MOUNTS = { sampling: mountSampling, forward: mountForward };
+const MOUNTS = { sampling: mountSampling, forward: mountForward, editing: mountEditing };
 
 /** Mount a UI into each demo div not yet mounted; `data-state` says how it went: ready, no-wasm or error. */
 function mountAll() {

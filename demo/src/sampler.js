@@ -69,19 +69,30 @@ function predictor({ ort, session, config }, isCancelled) {
   };
 }
 
-/** Draw one digit per entry of `classes` (checked arguments), as dpm_sample does. `onStep(info)` receives every
- *  image's current x̂₀ after each network call. Returns {images: Uint8Array, n, height, width, ms}. */
-export async function drawDigits({ classes, steps, guidance, seed, xT }, { onStep = null, isCancelled = () => false } = {}) {
+/** Draw one digit per entry of `classes` (checked arguments), as dpm_sample does; with `edit` = {x0, mask, strength,
+ *  noise} (checked by live.js's checkEditArgs) edit the images x0 instead, as ddpm_course.editing does: SDEdit from
+ *  the strength's step, or inpainting by replacement where mask is 1. `onStep(info)` receives every image's current x̂₀
+ *  after each network call. Returns {images: Uint8Array, n, height, width, ms}. */
+export async function drawDigits({ classes, steps, guidance, seed, xT, edit = null },
+                                 { onStep = null, isCancelled = () => false } = {}) {
   const rt = await loadRuntime();
   const { config, schedule, lambdaMin } = rt;
   const [C, H, W] = imageShape(config), n = classes.length, start = performance.now();
-  const calls = ddpm.dpmTimesteps(schedule, steps, lambdaMin).length;
-  const x = await ddpm.dpmSample(predictor(rt, isCancelled), schedule, {
-    n, steps, guidance, lambdaMin, context: ddpm.oneHot(classes, config.model.n_classes),
-    xT: xT ? Float32Array.from(xT) : ddpm.randn(n * C * H * W, seed),
+  let top = schedule.T - 1, x = xT ? Float32Array.from(xT) : null, keep = null;
+  if (edit) {                                                   // where the edit starts: edit_start in Python
+    top = ddpm.strengthStep(edit.strength, schedule.T);
+    const eps = edit.noise ? Float32Array.from(edit.noise) : ddpm.randn(n * C * H * W, seed);
+    const t0 = ddpm.dpmTimesteps(schedule, steps, lambdaMin, top)[0];
+    x = ddpm.editStart(schedule, edit.x0, eps, top, t0, edit.mask);
+    if (edit.mask) keep = { x0: edit.x0, mask: edit.mask, eps };
+  }
+  const calls = ddpm.dpmTimesteps(schedule, steps, lambdaMin, top).length;
+  const out = await ddpm.dpmSample(predictor(rt, isCancelled), schedule, {
+    n, steps, guidance, lambdaMin, start: top, keep, context: ddpm.oneHot(classes, config.model.n_classes),
+    xT: x ?? ddpm.randn(n * C * H * W, seed),
     onStep: onStep && (({ i, t, x0 }) => onStep({ step: i + 1, steps: calls, t, images: ddpm.toUint8(x0),
                                                   n, height: H, width: W, ms: performance.now() - start })),
   });
   if (isCancelled()) throw cancelled();
-  return { images: ddpm.toUint8(x), n, height: H, width: W, ms: performance.now() - start };
+  return { images: ddpm.toUint8(out), n, height: H, width: W, ms: performance.now() - start };
 }
