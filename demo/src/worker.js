@@ -1,6 +1,6 @@
 // worker.js: the live demo's sampler in a Web Worker, so that drawing never blocks the page (live.js starts it).
 //
-// Messages in:  {id, args}       draw (args checked by live.js: classes, steps, guidance, seed, xT)
+// Messages in:  {id, args}       draw or edit (args checked by live.js: classes, steps, guidance, seed, xT, edit)
 //               {cancel: id}     stop that drawing at the next chunk of a network call
 // Messages out: {id, step}       after each network call: {step, steps, t, images, n, height, width, ms}
 //               {id, result}     the digits: {images: Uint8Array, n, height, width, ms}
