@@ -11,14 +11,22 @@ __all__ = ['CKPT_FORMAT', 'PICKLE_SUFFIXES', 'WEIGHTS', 'TRAINER', 'OURS', 'PREV
            'checkpoint_lock', 'probe_writable', 'check_out_dir', 'check_quality', 'record_quality']
 
 # %% ../nbs/03a_checkpoint.ipynb #e6bc165d
-import itertools, json, math, os, secrets, shutil, tempfile, warnings
+import errno, itertools, json, math, os, re, secrets, shutil, tempfile, warnings
 from contextlib import contextmanager
 from pathlib import Path
 import torch
 from safetensors import SafetensorError, safe_open
 from safetensors.torch import save_file, load_file
 from ._version import __version__
-from .data import ASSETS, atomic_path, data_fingerprint, read_failed, write_failed
+from ddpm_course.data import (
+    ASSETS,
+    atomic_path,
+    data_fingerprint,
+    read_failed,
+    show_path,
+    write_failed,
+    check_name_length,
+)
 from .jsonfile import read_json, write_json
 from .card import model_card, card_is_ours, CARD_MARK
 from .errors import ArgError, ArgTypeError, CheckpointError, NotFound
@@ -72,11 +80,15 @@ def _fsync_dir(path):
 
 
 def _write_tensors(path, tensors: dict, save_id: str):
-    save_file(
-        {k: v.detach().contiguous().cpu() for k, v in tensors.items()},
-        str(path),
-        metadata={'save_id': save_id},
-    )
+    try:
+        save_file(
+            {k: v.detach().contiguous().cpu() for k, v in tensors.items()},
+            str(path),
+            metadata={'save_id': save_id},
+        )
+    except SafetensorError as e:  # the system's error, in words: "… (os error 28)"
+        code = re.search(r'os error (\d+)', str(e))
+        raise OSError(int(code[1]) if code else errno.EIO, str(e)) from e
     with open(path, 'rb+') as f:
         os.fsync(f.fileno())
 
@@ -282,6 +294,8 @@ def _alive(pid: int) -> bool:
 def check_save_path(path) -> Path:
     """`path` as a place a save may write: `check_checkpoint_path`, and no files of ours' names that
     we did not write."""
+    if isinstance(path, (str, os.PathLike)) and str(path).strip():
+        check_name_length(path, 60)  # with room for `.saving-PID-…/trainer.safetensors` in it
     path = check_checkpoint_path(path)
     if path.is_dir() and not is_checkpoint(path) and not is_checkpoint(path / PREVIOUS):
         foreign = [f for f in OURS if f != 'README.md' and (path / f).exists()]
@@ -638,7 +652,8 @@ def probe_writable(folder: Path, what: str = 'out'):
         os.close(fd)
         os.unlink(name)
     except OSError as e:
-        raise CheckpointError(what, f"cannot write to {folder} ({e.strerror})") from e
+        why = (e.strerror or str(e)).lower()
+        raise CheckpointError(what, f"cannot write to {show_path(folder)} ({why})") from e
 
 
 def check_out_dir(

@@ -48,6 +48,8 @@ def read_failed(
         return NotFound(f"not found: {show_path(path)}")
     if isinstance(e, PermissionError):
         return cls(f"{show_path(path)}: permission denied (this user may not read it; see ls -l)")
+    if e.errno == errno.ENAMETOOLONG:
+        return cls(f"{show_path(path)}: {_too_long(path)}")
     return cls(f"{show_path(path)}: cannot be read ({e.strerror or e})")
 
 
@@ -544,11 +546,13 @@ class WriteError(CourseError, OSError):
 def write_failed(
     e: OSError,  # what the system raised while writing
     path,  # the output being written
-    size: int = None,  # the bytes it needs, when known
+    size: int = None,  # the bytes it needs, when known (negative: more than -size)
     kept: str = 'nothing was replaced',  # what became of the output (full disk, size limit)
 ) -> WriteError:
     "A `WriteError` naming `path` with the system's reason; on a full disk, the space needed."
-    where, need = show_path(path), f"it needs {_size(size)}; " if size else ''
+    where, need = show_path(path), ''
+    if size:
+        need = f"it needs {'more than ' if size < 0 else ''}{_size(abs(size))}; "
     if e.errno in (errno.ENOSPC, getattr(errno, 'EDQUOT', -1)):
         free = _free_bytes(Path(path).parent)
         what = 'no space left on the device' if e.errno == errno.ENOSPC else 'disk quota exceeded'
@@ -560,11 +564,7 @@ def write_failed(
             f"system's maximum); {kept}"
         )
     elif e.errno == errno.ENAMETOOLONG:
-        name, full = (len(os.fsencode(p)) for p in (Path(path).name, os.path.abspath(path)))
-        msg = (
-            f"{where}: name too long ({name:,} bytes in the last name, {full:,} in the path; "
-            f"at most {NAME_MAX} and {PATH_MAX - 1:,})"
-        )
+        msg = f"{where}: {_too_long(path)}"
     elif isinstance(e, PermissionError):
         msg = f"{where}: permission denied (this user may not write there; see ls -l)"
     else:
@@ -575,6 +575,14 @@ def write_failed(
 
 
 NAME_MAX, PATH_MAX = 255, 4096  # the limits of Linux and macOS file systems on names and paths
+
+
+def _too_long(path) -> str:
+    name, full = (len(os.fsencode(p)) for p in (Path(path).name, os.path.abspath(path)))
+    return (
+        f"name too long ({name:,} bytes in the last name, {full:,} in the path; at most "
+        f"{NAME_MAX} and {PATH_MAX - 1:,})"
+    )
 
 
 def check_name_length(
@@ -628,7 +636,7 @@ def atomic_path(
         if isinstance(e, CourseError):  # the library's own errors from the writer pass as they are
             raise
         written = tmp.stat().st_size if tmp is not None and tmp.exists() else 0
-        raise write_failed(e, path, size or (written or None)) from e
+        raise write_failed(e, path, size or (-written or None)) from e
     finally:
         if tmp is not None:
             tmp.unlink(missing_ok=True)
