@@ -34,7 +34,8 @@ def _exercise(solution):
     "Register `solution` and the decorated checker under the solution's name."
 
     def register(checker):
-        solutions[solution.__name__], _CHECKS[solution.__name__] = solution, checker
+        name = solution.__name__.removesuffix('_solution')
+        solutions[name], _CHECKS[name] = solution, checker
         return checker
 
     return register
@@ -154,7 +155,7 @@ def _schedules() -> dict:
     return {'linear': NoiseSchedule.linear(1000), 'cosine': NoiseSchedule.cosine(1000)}
 
 # %% ../nbs/10_exercises.ipynb #77ac10dd
-def q_sample(schedule, x0, t, noise):
+def q_sample_solution(schedule, x0, t, noise):
     "x_t = √ᾱ_t · x0 + √(1 − ᾱ_t) · ε, with one time step t per image."
     shape = (-1,) + (1,) * (x0.ndim - 1)  # [N, 1, 1, 1]: one value per image
     a = schedule.sqrt_alpha_bars.to(x0)[t].view(shape)
@@ -198,7 +199,7 @@ def _q_sample_mutants(s, x0, t, noise):
     ]
 
 
-@_exercise(q_sample)
+@_exercise(q_sample_solution)
 def _check_q_sample(fn):
     s, g, mu, sd = NoiseSchedule.linear(1000), _gen(0), 0.5, 0.3
     for t in (0, 100, 500, 999):  # Gaussian data: x_t ~ N(√ᾱ_t μ, ᾱ_t s² + 1 − ᾱ_t)
@@ -218,7 +219,7 @@ def _check_q_sample(fn):
     return "right mean and variance at t = 0, 100, 500, 999, and right values for mixed t"
 
 # %% ../nbs/10_exercises.ipynb #76b07b21
-def q_step(schedule, x_prev, t, noise):
+def q_step_solution(schedule, x_prev, t, noise):
     "One forward step, from x after t steps to x after t + 1: √(1 − β)·x_prev + √β·ε, β = β_{t+1}."
     beta = schedule.betas[t].item()  # library index t holds β_{t+1}
     return math.sqrt(1 - beta) * x_prev + math.sqrt(beta) * noise
@@ -244,7 +245,7 @@ def _q_step_mutants(s, x, t, noise):
     ]
 
 
-@_exercise(q_step)
+@_exercise(q_step_solution)
 def _check_q_step(fn):
     g, mu, sd = _gen(1), 0.5, 0.3
     for name, s in _schedules().items():
@@ -261,7 +262,7 @@ def _check_q_step(fn):
     return "right mean, variance and values at t = 0, 1, 500, 998, 999 (linear, cosine)"
 
 # %% ../nbs/10_exercises.ipynb #f4551e05
-def sinusoidal_embedding(t, dim, max_period=10_000.0):
+def sinusoidal_embedding_solution(t, dim, max_period=10_000.0):
     "[sin(t·f_k) for k < h, then cos(t·f_k)]: f_k = max_period^(−k/h), h = dim/2."
     half = dim // 2
     k = torch.arange(half, device=t.device, dtype=torch.float32)
@@ -297,7 +298,7 @@ def _sinusoidal_mutants(t, dim, max_period):
     ]
 
 
-@_exercise(sinusoidal_embedding)
+@_exercise(sinusoidal_embedding_solution)
 def _check_sinusoidal_embedding(fn):
     for t, dim, mp in (
         ([0, 1, 10, 999], 4, 10_000.0),
@@ -321,7 +322,7 @@ def _check_sinusoidal_embedding(fn):
     return "right sines and cosines for widths 4, 32, 64 and two max periods"
 
 # %% ../nbs/10_exercises.ipynb #abaf6278
-def film(h, scale, shift):
+def film_solution(h, scale, shift):
     "Scale and shift each channel of `h` [N, C, H, W] by `scale`, `shift` [N, C]: h·scale + shift."
     return h * scale[:, :, None, None] + shift[:, :, None, None]
 
@@ -344,7 +345,7 @@ def _film_mutants(h, scale, shift):
     ]
 
 
-@_exercise(film)
+@_exercise(film_solution)
 def _check_film(fn):
     g = _gen(2)
     for n, c, hh, w in ((2, 8, 4, 4), (3, 4, 3, 4), (1, 1, 5, 5)):
@@ -355,12 +356,16 @@ def _check_film(fn):
             fn, h, scale, shift, hint="; scale and shift are [N, C]: reshape them to [N, C, 1, 1]"
         )
         _compare(
-            got, film(h, scale, shift), where, _film_mutants(h, scale, shift), 'the shape of h'
+            got,
+            film_solution(h, scale, shift),
+            where,
+            _film_mutants(h, scale, shift),
+            'the shape of h',
         )
     return "each channel scaled and shifted, for three shapes"
 
 # %% ../nbs/10_exercises.ipynb #32db49bb
-def diffusion_loss(
+def diffusion_loss_solution(
     model,
     schedule,
     x0,
@@ -479,7 +484,7 @@ def _loss_mutants(model, s, x0, t, noise, c, gamma):
     ]
 
 
-@_exercise(diffusion_loss)
+@_exercise(diffusion_loss_solution)
 def _check_diffusion_loss(fn):
     s, g, mu, sd = NoiseSchedule.linear(1000), _gen(3), 0.5, 0.3
     x0 = mu + sd * torch.randn(64, 1, 4, 4, generator=g)
@@ -546,7 +551,7 @@ def _check_diffusion_loss(fn):
     return "right model inputs and loss (context, keep, min-SNR), right mean on Gaussian data"
 
 # %% ../nbs/10_exercises.ipynb #16afb25f
-def lr_factor(step, progress, warmup):
+def lr_factor_solution(step, progress, warmup):
     "Linear warm-up over `warmup` steps or the first tenth of the budget, then a cosine to 0."
     ramp = max((step + 1) / warmup, progress / 0.1)  # whichever warm-up ends first
     if ramp < 1:
@@ -588,7 +593,7 @@ def _lr_mutants(cases):
     ]
 
 
-@_exercise(lr_factor)
+@_exercise(lr_factor_solution)
 def _check_lr_factor(fn):
     cases = []
     for warmup in (1, 10, 200):
@@ -627,7 +632,7 @@ def _check_lr_factor(fn):
     return f"right factor at {len(cases)} points of warm-up, cosine and after the budget"
 
 # %% ../nbs/10_exercises.ipynb #9f309104
-def ddpm_step(schedule, x, t, eps, noise=None, variance='beta'):
+def ddpm_step_solution(schedule, x, t, eps, noise=None, variance='beta'):
     "x_{t−1} = (x_t − β_t/√(1 − ᾱ_t) · ε̂)/√α_t + σ_t z, with σ_t² = β_t or β̃_t."
     beta, alpha = schedule.betas[t].item(), schedule.alphas[t].item()
     mean = (x - beta / schedule.sqrt_one_minus_alpha_bars[t].item() * eps) / math.sqrt(alpha)
@@ -688,7 +693,7 @@ def _ddpm_mutants(s, x, t, eps, noise, variance):
     ]
 
 
-@_exercise(ddpm_step)
+@_exercise(ddpm_step_solution)
 def _check_ddpm_step(fn):
     g = _gen(7)
     for name, s in _schedules().items():
@@ -710,7 +715,7 @@ def _check_ddpm_step(fn):
     return "right mean from the exact ε̂, right values at t = 999 … 0, with and without noise"
 
 # %% ../nbs/10_exercises.ipynb #a495a8b5
-def predict_x0(schedule, x, t, eps):
+def predict_x0_solution(schedule, x, t, eps):
     "x̂₀ = (x_t − √(1 − ᾱ_t) · ε̂)/√ᾱ_t."
     return (x - schedule.sqrt_one_minus_alpha_bars[t].item() * eps) / schedule.sqrt_alpha_bars[
         t
@@ -724,7 +729,7 @@ def _x0_variant(s, x, t, eps, sign=-1, root=True, tv=None, div=True):
     return (x + sign * b * eps) / a if div else (x + sign * b * eps) * a
 
 
-@_exercise(predict_x0)
+@_exercise(predict_x0_solution)
 def _check_predict_x0(fn):
     g = _gen(9)
     for name, s in _schedules().items():
@@ -747,7 +752,7 @@ def _check_predict_x0(fn):
     return "x̂₀ from the exact ε̂ has the data's mean; right values at t = 999, 500, 10, 0"
 
 # %% ../nbs/10_exercises.ipynb #dec853a7
-def guided_eps(model, x, t, c, guidance=None):
+def guided_eps_solution(model, x, t, c, guidance=None):
     "ε̂_uncond + w·(ε̂_cond − ε̂_uncond); plain ε̂_cond when w is None or 1, or without context."
     if c is None or guidance is None or guidance == 1:
         return model(x, t, c)
@@ -766,7 +771,7 @@ def _tiny_unet():
         ).eval()
 
 
-@_exercise(guided_eps)
+@_exercise(guided_eps_solution)
 @torch.no_grad()
 def _check_guided_eps(fn):
     model, g = _tiny_unet(), _gen(8)
@@ -798,7 +803,7 @@ def _check_guided_eps(fn):
     return "right ε̂ for w = None, 0, 1, 2.5, 7 and without context"
 
 # %% ../nbs/10_exercises.ipynb #662144ef
-def ddim_step(schedule, x, t, s, eps, eta=0.0, noise=None):
+def ddim_step_solution(schedule, x, t, s, eps, eta=0.0, noise=None):
     "x_s = √ᾱ_s·x̂₀ + √(1 − ᾱ_s − σ²)·ε̂ + σ·z, σ = η·√((1 − ᾱ_s)/(1 − ᾱ_t)·(1 − ᾱ_t/ᾱ_s))."
     ab_t = schedule.alpha_bars[t].item()
     ab_s = schedule.alpha_bars[s].item() if s >= 0 else 1.0  # s = −1: the clean image
@@ -819,7 +824,7 @@ def _ddim_variant(sch, x, t, s, eps, eta, noise, wrap=False, sign=1, reduce=True
     return x + sigma * noise if sigma > 0 and noise is not None else x
 
 
-@_exercise(ddim_step)
+@_exercise(ddim_step_solution)
 def _check_ddim_step(fn):
     g = _gen(10)
     for name, sch in _schedules().items():
@@ -858,12 +863,12 @@ def _check_ddim_step(fn):
     return "right mean from the exact ε̂, right values for η = 0, 0.5, 1, down to s = −1"
 
 # %% ../nbs/10_exercises.ipynb #ce13625c
-def trailing_timesteps(T, n_calls):
+def trailing_timesteps_solution(T, n_calls):
     "`n_calls` steps from T − 1 down, T/n_calls apart: round(T − k·T/n_calls) − 1, k = 0, 1, …"
     return [round(T - k * T / n_calls) - 1 for k in range(n_calls)]
 
 # %% ../nbs/10_exercises.ipynb #4f0ec2b2
-@_exercise(trailing_timesteps)
+@_exercise(trailing_timesteps_solution)
 def _check_trailing_timesteps(fn):
     for T, n in (
         (1000, 10),
@@ -917,7 +922,7 @@ def _check_trailing_timesteps(fn):
     return "right steps for 8 (T, n_calls) pairs, from T − 1 down"
 
 # %% ../nbs/10_exercises.ipynb #07a1b5f3
-def prompt_label(prompt, class_names=CLASS_NAMES):
+def prompt_label_solution(prompt, class_names=CLASS_NAMES):
     "The index of the one class `prompt` names as a whole word (name, or digit's word), else −1."
     text, found = prompt.lower(), []  # (start, end, class) of each mention
     for k, name in enumerate(class_names):
@@ -970,7 +975,7 @@ _PROMPT_MISTAKES = (  # (hint, the rule switched off)
 )
 
 
-@_exercise(prompt_label)
+@_exercise(prompt_label_solution)
 def _check_prompt_label(fn):
     got = [_call(fn, p, names) for p, names in _PROMPTS]
     want = [lib_prompt_label(p, names) for p, names in _PROMPTS]
