@@ -59,30 +59,48 @@ def forward_widget(
 
 # %% ../nbs/04_sampling.ipynb #5d4a1a16
 def animate(
-    frames: list, nrow: int = None, titles: list = None, interval: int = 100, scale: float = 2.5
+    frames: list,  # image batches [N, C, H, W], or tuples of batches shown side by side
+    nrow: int = None,  # images per row of each grid
+    titles: list = None,  # a title per frame
+    interval: int = 100,  # milliseconds per frame
+    scale: float = 2.5,  # figure height in inches
+    panel_titles: list = None,  # a title per panel, for frames of tuples
 ):
     "A matplotlib animation of a sequence of image batches; show it with `HTML(anim.to_jshtml())`."
     import matplotlib.pyplot as plt
     from matplotlib import animation
     from ddpm_course.data import image_grid
 
-    grids = [image_grid(f, nrow) for f in frames]
-    fig, ax = plt.subplots(figsize=(scale * grids[0].shape[1] / grids[0].shape[0], scale))
-    ax.axis('off')
-    cmap = 'gray' if grids[0].shape[-1] == 1 else None
-    im = ax.imshow(grids[0][..., 0] if cmap else grids[0], cmap=cmap, vmin=0, vmax=255)
+    grids = [
+        [image_grid(p, nrow) for p in (f if isinstance(f, (tuple, list)) else [f])] for f in frames
+    ]
+    k, (h, w) = len(grids[0]), grids[0][0].shape[:2]
+    fig, axs = plt.subplots(
+        1, k, figsize=(scale * k * w / h, scale + 0.3 * bool(panel_titles)), squeeze=False
+    )
+    cmap = 'gray' if grids[0][0].shape[-1] == 1 else None
+    show = lambda g: g[..., 0] if cmap else g
+    ims = [  # 'nearest': crisp pixels, and a player a quarter the size
+        a.imshow(show(g), cmap=cmap, vmin=0, vmax=255, interpolation='nearest')
+        for a, g in zip(axs[0], grids[0])
+    ]
+    for i, a in enumerate(axs[0]):
+        a.axis('off')
+        if panel_titles:
+            a.set_title(panel_titles[i])
 
     def step(i):
-        im.set_data(grids[i][..., 0] if cmap else grids[i])
+        for im, g in zip(ims, grids[i]):
+            im.set_data(show(g))
         if titles:
-            ax.set_title(titles[i])
-        return [im]
+            fig.suptitle(titles[i])
+        return ims
 
     anim = animation.FuncAnimation(fig, step, frames=len(grids), interval=interval, blit=False)
     plt.close(fig)
     return anim
 
-# %% ../nbs/04_sampling.ipynb #8905aa98
+# %% ../nbs/05_fast_sampling.ipynb #8905aa98
 from .sampling import ddpm_sample, ddim_sample, model_device
 
 
