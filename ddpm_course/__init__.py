@@ -15,6 +15,7 @@ from .checkpoint import save_checkpoint, read_checkpoint, convert_state_dict
 from .pipeline import Pipeline, load_checkpoint, load_pretrained
 from .training import TrainConfig, TrainResult, EMA, diffusion_loss, train
 from .metrics import evaluate, load_classifier
+from .editing import EditConfig, sdedit, inpaint, ddim_invert, Inpaint, DDIMInversion
 
 __all__ = ['CourseError', 'ArgError', 'ArgTypeError', 'NotFound', 'CheckpointError', 'DataError',
            'ImageDataset', 'mnist10k', 'load_dataset', 'to_model_range', 'to_uint8', 'image_grid',
@@ -23,4 +24,5 @@ __all__ = ['CourseError', 'ArgError', 'ArgTypeError', 'NotFound', 'CheckpointErr
            'sample_loop', 'run_sampler', 'ddpm_sample', 'ddim_sample', 'dpm_sample',
            'save_checkpoint', 'read_checkpoint', 'convert_state_dict', 'Pipeline',
            'load_checkpoint', 'load_pretrained', 'TrainConfig', 'TrainResult', 'EMA',
-           'diffusion_loss', 'train', 'evaluate', 'load_classifier']
+           'diffusion_loss', 'train', 'evaluate', 'load_classifier', 'EditConfig', 'sdedit',
+           'inpaint', 'ddim_invert', 'Inpaint', 'DDIMInversion']

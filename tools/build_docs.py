@@ -386,7 +386,10 @@ def figures_with_alt(cell, alt: str):
             h = ''.join(o['data']['text/html'])
             # an empty alt (matplotlib's player) counts as none
             h = re.sub(r'(<img\b[^>]*?)\salt=""', r'\1', h)
-            o['data']['text/html'] = re.sub(r'<img\b(?![^>]*\balt=)', f'<img alt="{esc}"', h)
+            # a function as the replacement: a caption may hold a TeX backslash
+            o['data']['text/html'] = re.sub(
+                r'<img\b(?![^>]*\balt=)', lambda m: f'<img alt="{esc}"', h
+            )
 
 
 def fold(code: str, summary: str, open_: bool = False) -> str:
