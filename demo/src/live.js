@@ -1,7 +1,7 @@
 // live.js: the course's widgets, live in the reader's browser with no Python kernel.
 //
 // Loaded as a module on every page of the docs site. It mounts a small UI into each
-//   <div class="ddpm-live" data-demo="sampling"></div>   the shipped model drawing digits (chapter 04's sampling_panel)
+//   <div class="ddpm-live" data-demo="sampling"></div>   the shipped model drawing digits (chapter 05's sampling_panel)
 //   <div class="ddpm-live" data-demo="forward"></div>    a real digit drowning in noise (chapter 01's forward_widget)
 //   <div class="ddpm-live" data-demo="editing"></div>    draw a digit, then clean it up or complete it (chapter 06b)
 // and offers `await window.ddpmCourse.sample({classes, steps, guidance, seed, xT, onStep, signal})`,
@@ -240,12 +240,12 @@ function header(div, title, widget, chapter) {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// The sampling UI (chapter 04's sampling_panel)
+// The sampling UI (chapter 05's sampling_panel)
 
 /** `data-per-digit="1"` sets how many of each digit are drawn at first; `data-autodraw` draws as soon as the page
  *  has loaded (the home page's first screen). While drawing, a cancel button stops it. */
 function mountSampling(div) {
-  header(div, 'Draw digits with the shipped model', 'sampling_panel', 'chapter 04');
+  header(div, 'Draw digits with the shipped model', 'sampling_panel', 'chapter 05');
   if (typeof WebAssembly !== 'object') { div.append(el('div', { class: 'ddpm-live-error' }, NO_WASM)); return 'no-wasm'; }
   const first = Number(div.dataset.perDigit ?? 8);
   const digits = Array.from({ length: 10 }, (_, k) => el('input', { type: 'checkbox', value: k, checked: true }));
