@@ -21,7 +21,7 @@ FIRST_PICTURE, CELL_LINES = 10, 40
 RUNTIME = re.compile(r'[Rr]uns in about [\d.,]+ (?:minutes?|seconds?) on a 2-core CPU')
 # later modules a core chapter may use, and what for: the exercise checks, and the shipped model's loader
 ALLOWED_LATER = {'exercises': None, 'pipeline': {'load_pretrained'}}
-IMPORT = re.compile(r'^\s*from ddpm_course(?:\.(\w+))? import \(?([^)\n]*(?:\n[^)]*)?)\)?', re.M)
+IMPORT = re.compile(r'^\s*from ddpm_course(?:\.(\w+))? import (\([^)]*\)|[^\n]*)', re.M)
 
 
 def source(cell) -> str:
@@ -78,7 +78,8 @@ def problems(nb: Path, modules: dict, names: set) -> list:
                 )
             for m in IMPORT.finditer(s):
                 module = m.group(1)
-                imported = {w.split(' as ')[0].strip() for w in m.group(2).split(',') if w.strip()}
+                listed = re.sub(r'#[^\n]*', '', m.group(2)).strip('()')
+                imported = {w.split(' as ')[0].strip() for w in listed.split(',') if w.strip()}
                 home = modules.get(module or '')
                 if home is None or home[:2] <= prefix[:2]:  # appendices of the same number are fine
                     continue
