@@ -8,9 +8,9 @@ Docs: https://ddpm-course.github.io/ddpm_course/datasets.html.md"""
 __all__ = ['MAX_DATA_BYTES', 'FASHION_NAMES', 'CIFAR10_NAMES', 'TORCHVISION_SETS', 'CIFAR10_BINARY', 'SPRITE_NAMES',
            'SPRITE_FILES', 'MAX_IMAGE_SIDE', 'IMAGE_SUFFIXES', 'DATA_SPECS', 'NAME_MAX', 'PATH_MAX', 'show_path',
            'read_failed', 'check_file', 'md5sum', 'check_md5', 'read_idx', 'load_torchvision', 'check_npy_header',
-           'read_npy', 'load_sprites', 'load_image_folder', 'load_dataset', 'data_fingerprint', 'WriteError',
-           'write_failed', 'check_name_length', 'atomic_path', 'write_atomic', 'save_png', 'check_png_folder',
-           'save_pngs', 'save_gif']
+           'read_npy', 'load_sprites', 'load_image_folder', 'open_image', 'load_dataset', 'data_fingerprint',
+           'WriteError', 'write_failed', 'check_name_length', 'atomic_path', 'write_atomic', 'save_png',
+           'check_png_folder', 'save_pngs', 'save_gif']
 
 # %% ../nbs/00f_datasets.ipynb #6a153951
 import errno, gzip, hashlib, io, math, os, secrets, shutil, warnings, zlib
@@ -190,7 +190,7 @@ def _read_mnist_raw(name, root, train):
         raise DataError(
             f"{name}: no raw IDX files {split}-images-idx3-ubyte[.gz] and "
             f"{split}-labels-idx1-ubyte[.gz] in {raw}{legacy}; "
-            "pass download=True when online"
+            "download it once, online (in Python: load_torchvision(..., download=True))"
         )
     images, labels = (read_idx(f) for f in found)
     if images.dtype != np.uint8 or labels.dtype.kind not in 'iu':
@@ -220,7 +220,7 @@ def _read_cifar_bin(root, train):
         )
         raise DataError(
             f"cifar10: {', '.join(missing)} not found in {folder}{pickles}; unpack "
-            f"{CIFAR10_BINARY} there, or pass download=True when online"
+            f"{CIFAR10_BINARY} there (in Python, online: load_torchvision(..., download=True))"
         )
     sizes = {n: (folder / n).stat().st_size for n in names}
     for n, size in sizes.items():
@@ -294,13 +294,18 @@ def _npy_header(f, where, max_bytes):
             f"{where}: not a plain numpy array file: it holds Python objects (a pickle), which are "
             "never loaded"
         )
+    if max_bytes is not None:
+        _check_bytes(shape, dtype, where, max_bytes)
+    return shape, fortran, dtype
+
+
+def _check_bytes(shape, dtype, where, max_bytes):
     size = math.prod(shape) * dtype.itemsize
     if size > max_bytes:
         raise DataError(
             f"{where}: an array of shape {shape} ({_size(size)}) is larger than the "
             f"{_size(max_bytes)} accepted"
         )
-    return shape, fortran, dtype
 
 
 def check_npy_header(
@@ -322,9 +327,10 @@ def read_npy(
 ) -> np.ndarray:
     """A plain array from a .npy stream, header checked first, then exactly the bytes it announces
     read: a compressed member never inflates more."""
-    shape, fortran, dtype = _npy_header(f, where, max_bytes)
-    if check is not None:
+    shape, fortran, dtype = _npy_header(f, where, None)
+    if check is not None:  # what the caller expects says more than a size
         check(shape, dtype)
+    _check_bytes(shape, dtype, where, max_bytes)
     a = np.empty(math.prod(shape), dtype)
     view, got = memoryview(a.view(np.uint8).reshape(-1)), 0
     try:
@@ -401,6 +407,8 @@ def load_image_folder(
     except OSError as e:  # a folder on the way that this user may not enter
         raise read_failed(e, folder) from e
     if not found:
+        if folder.exists():
+            raise DataError(f"{folder}: not a folder; expected a folder of images")
         raise NotFound(f"image folder not found: {folder}")
     groups = _image_files(folder)
     files = [(f, k) for k, (_, fs) in enumerate(groups) for f in fs]
@@ -408,7 +416,7 @@ def load_image_folder(
         raise DataError(f"{folder}: no images found (looked for {', '.join(IMAGE_SUFFIXES)})")
     arrays = []
     for f, _ in files:
-        im = _open_image(f)
+        im = open_image(f)
         if channels is None:
             channels = 1 if im.mode in ('L', '1', 'I') or im.mode.startswith('I;16') else 3
         if im.mode == 'I' or im.mode.startswith(
@@ -427,7 +435,7 @@ def load_image_folder(
         if arrays and a.shape != arrays[0].shape:
             raise DataError(
                 f"{f}: size {a.shape[1]}×{a.shape[0]} differs from the first image's "
-                f"{arrays[0].shape[1]}×{arrays[0].shape[0]}; resize them to one size (or "
+                f"{arrays[0].shape[1]}×{arrays[0].shape[0]}; resize them to one size (in Python: "
                 "load_image_folder(..., image_size=N))"
             )
         arrays.append(a)
@@ -464,8 +472,14 @@ def _image_files(folder: Path) -> list:
     return groups or [(folder.name, [q for q, _, is_img in _entries(folder) if is_img])]
 
 
-def _open_image(f: Path):
-    "The image in file `f`, loaded once its header shows a size within `MAX_IMAGE_SIDE`."
+def open_image(
+    f,  # an image file (PNG, JPEG, BMP, GIF, WebP)
+    what: str = None,  # the argument that named it, for the error (`DataError(what, …)`)
+):
+    """The image in file `f` as a loaded PIL image, once its header shows a size within
+    `MAX_IMAGE_SIDE`; else `DataError` naming the file and why."""
+    f = Path(f)
+    fail = lambda msg: DataError(what, msg) if what else DataError(msg)
     from PIL import Image, UnidentifiedImageError
 
     try:
@@ -474,7 +488,7 @@ def _open_image(f: Path):
             im = Image.open(f)  # reads the header only
         if max(im.size) > MAX_IMAGE_SIDE:
             im.close()
-            raise DataError(
+            raise fail(
                 f"{f}: {im.size[0]}×{im.size[1]} pixels; images up to {MAX_IMAGE_SIDE} pixels "
                 "a side are accepted (shrink them first)"
             )
@@ -482,11 +496,11 @@ def _open_image(f: Path):
     except DataError:
         raise
     except PermissionError as e:
-        raise read_failed(e, f) from e
+        raise fail(str(read_failed(e, f))) from e
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as e:
-        raise DataError(f"{f}: not a readable image ({e})") from e
+        raise fail(f"{f}: not a readable image ({e})") from e
     except (ValueError, SyntaxError, EOFError) as e:  # PIL's limits on text and ICC chunks
-        raise DataError(
+        raise fail(
             f"{f}: not a readable image ({e}); a text or colour-profile (iCCP) chunk that "
             "inflates past PIL's limit is refused: save the image again without its metadata"
             if 'MAX_TEXT' in str(e) or 'Too much memory' in str(e)
