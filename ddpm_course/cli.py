@@ -11,7 +11,7 @@ __all__ = ['SEED', 'DEVICE', 'MAX_IMAGES', 'MAX_GIF_IMAGES', 'MODEL_FLAGS', 'PRE
            'edit_context', 'error_line', 'main', 'console']
 
 # %% ../nbs/07_cli.ipynb #ff1a13dd
-import argparse, json, math, os, re, signal, sys, threading, time, traceback, warnings
+import argparse, json, math, os, re, sys, time, traceback, warnings
 from datetime import datetime
 from pathlib import Path
 import numpy as np
@@ -32,8 +32,13 @@ from ddpm_course.data import (
     save_gif,
     data_fingerprint,
     DataError,
-    MAX_IMAGE_SIDE,
+    as_8bit,
+    check_name_length,
+    open_image,
+    show_path,
+    write_failed,
 )
+from .jsonfile import append_jsonl
 from .schedule import NoiseSchedule
 from .unet import ContextUnet, ModelConfig
 from .checkpoint import check_out_dir, is_checkpoint, probe_writable
@@ -48,7 +53,7 @@ from ddpm_course.training import (
     DEFAULT_MODEL,
     DEFAULT_SCHEDULE,
 )
-from .runtime import windowed_mean, dist_info
+from .runtime import windowed_mean, dist_info, stop_on_signals, stop_status
 from ddpm_course.text import (
     TEXT_DIM,
     TEXT_ENCODER,
@@ -243,11 +248,18 @@ def check_output(path: Path, force: bool = False, what: str = 'out') -> Path:
     """`path` as a new file to write: refused if something is there (unless `force`), or its folder
     is not writable."""
     path = Path(path)
-    if (path.exists() or path.is_symlink()) and not force:
+    if not path.name:
+        raise ArgError(what, f"expected a file name, got {str(path)!r}")
+    check_name_length(path, 30)  # a name too long: one line, before any work
+    try:
+        there, link, regular = path.exists(), path.is_symlink(), path.is_file()
+    except OSError as e:  # a folder on the way this user may not enter
+        raise write_failed(e, path) from e
+    if (there or link) and not force:
         raise ArgError(
             what, f"{path} already exists; choose another name, or add --force to replace it"
         )
-    if path.is_symlink() or (path.exists() and not path.is_file()):
+    if link or (there and not regular):
         raise ArgError(what, f"{path} is not a regular file; it is never replaced")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -327,10 +339,6 @@ def resume_config(args, recorded: dict) -> dict:
     return settings
 
 # %% ../nbs/07_cli.ipynb #c0f636f3
-def _interrupt(signum, frame):
-    raise KeyboardInterrupt
-
-
 def cmd_train(args):
     """`ddpm-course train`: train on --data and write a checkpoint, loss.png and samples.png to
     --out."""
@@ -415,8 +423,8 @@ def cmd_train(args):
         )
     except KeyboardInterrupt:
         if rank == 0 and is_checkpoint(out):
-            print(f"stopped; resume with: ddpm-course train --out {out} --resume", file=sys.stderr)
-        return 130
+            say(f"stopped; resume with: ddpm-course train --out {out} --resume")
+        return stop_status()  # 130 for Ctrl-C, 143 for SIGTERM, 129 for SIGHUP
     if rank == 0:
         _finish_run(res, out)
     return 0
@@ -442,8 +450,7 @@ def snapshot(out: Path, ds, seed: int, samples_context=None):
     10 classes × 8)."""
 
     def on_save(metrics: dict, pipe):
-        with open(out / 'metrics.jsonl', 'a') as f:
-            f.write(json.dumps(metrics) + '\n')
+        append_jsonl(out / 'metrics.jsonl', metrics)  # a whole line, or none (a full disk)
         labels = torch.arange(min(ds.n_classes, 10)).repeat_interleave(8)
         g = torch.Generator(pipe.device).manual_seed(seed)
         save_png(
@@ -499,6 +506,8 @@ PRETRAINED_NAMES = {
 def cmd_sample(args):
     """`ddpm-course sample`: draw images into a PNG grid, a GIF or an .npz, with the checkpoint's
     recommended settings."""
+    if not args.out.strip():
+        raise ArgError('out', "expected a .png, .gif or .npz file name or a folder ending in /")
     out = Path(args.out)
     kind = 'folder' if args.out.endswith(('/', os.sep)) or out.is_dir() else out.suffix.lower()
     if kind not in ('.png', '.gif', '.npz', 'folder'):
@@ -655,30 +664,12 @@ def read_png(
 ) -> torch.Tensor:  # uint8 [1, C, H, W]
     """An image file as uint8 `[1, C, H, W]` of the model's size and channels, with a line on stderr
     when it was converted; transparent pixels become the black background."""
-    from PIL import UnidentifiedImageError
-
     path = Path(path)
     if not path.is_file():
         raise ArgError(what, f"file not found: {path}")
-    try:
-        with warnings.catch_warnings():  # the size is checked below, from the header
-            warnings.simplefilter('ignore', Image.DecompressionBombWarning)
-            im = Image.open(path)
-            if max(im.size) > MAX_IMAGE_SIDE:
-                im.close()
-                w, h = im.size
-                raise DataError(
-                    what, f"{path.name}: {w}×{h} pixels; at most {MAX_IMAGE_SIDE} a side"
-                )
-            im.load()
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as e:
-        raise DataError(what, f"{path.name} is not a readable image ({e})") from e
+    im = open_image(path, what)  # the size checked from the header; bombs, permissions: one line
     was = (im.size, im.mode)
-    if im.mode in ('I', 'F') or im.mode.startswith(
-        'I;16'
-    ):  # 16-bit or float grey: scaled to 8 bits
-        a = np.asarray(im, np.float64)
-        im = Image.fromarray((a * 255 / max(a.max(), 255)).round().clip(0, 255).astype(np.uint8))
+    im = as_8bit(im)  # 16-bit or float grey scaled to 8 bits, as the training data are
     if 'A' in im.mode or 'transparency' in im.info:  # see-through pixels: the black background
         im = Image.alpha_composite(Image.new('RGBA', im.size, 'black'), im.convert('RGBA'))
     im = im.convert('L' if channels == 1 else 'RGB')
@@ -823,14 +814,16 @@ def _init_distributed():
 def main(argv=None) -> int:
     """Entry point of `ddpm-course` and `python -m ddpm_course`: 0 on success, 2 for bad input (one
     line), 1 otherwise."""
-    if threading.current_thread() is threading.main_thread():
-        for sig in (signal.SIGTERM, signal.SIGHUP):
-            signal.signal(sig, _interrupt)  # stop and save, like Ctrl-C
+    with stop_on_signals():  # Ctrl-C, SIGTERM, SIGHUP: stop (and save); a second one waits for that
+        return _main(argv)
+
+
+def _main(argv=None) -> int:
     try:
         args = build_parser().parse_args(argv)
         started = _init_distributed() if args.command == 'train' else False
     except KeyboardInterrupt:
-        return 130
+        return stop_status()
     try:
         commands = {'train': cmd_train, 'sample': cmd_sample, 'edit': cmd_edit, 'eval': cmd_eval}
         return commands[args.command](args)
@@ -841,13 +834,13 @@ def main(argv=None) -> int:
         return 2
     except KeyboardInterrupt:
         say(f"ddpm-course {args.command}: interrupted")
-        return 130
+        return stop_status()
     except OSError as e:  # the machine refused: a full disk, a permission, a long path
         if args.debug:
             raise
         say(
             f"ddpm-course {args.command}: error: "
-            f"{e.filename or ''}{': ' if e.filename else ''}{e.strerror or e}"
+            f"{show_path(e.filename or '')}{': ' if e.filename else ''}{e.strerror or e}"
         )
         return 2
     except Exception as e:
@@ -864,5 +857,7 @@ def main(argv=None) -> int:
 
 
 def console():
-    "Console-script wrapper: exit with `main`'s status."
-    sys.exit(main())
+    "The entry point `ddpm_course.console.console` (chapter 07b): it handles start-up signals too."
+    from ddpm_course.console import console as entry
+
+    entry()

@@ -16,24 +16,29 @@ _SIGNALS = tuple(getattr(signal, n) for n in ('SIGINT', 'SIGTERM', 'SIGHUP') if 
 
 
 def _exit_now(signum, frame):
-    os._exit(128 + signum)  # nothing has started yet: nothing to save, nothing to print
+    "Before `main` runs, and after: end the process at once, with the signal's status."
+    for f in (sys.stdout, sys.stderr):  # what was printed (a result) is kept
+        try:
+            f.flush()
+        except Exception:
+            pass
+    os._exit(128 + signum)
 
 
 def console():
     """Entry point of `ddpm-course`: quiet exits on signals while the libraries load, then
-    `cli.main` under `stop_on_signals`; exits with its status."""
+    `cli.main` (under `stop_on_signals`); exits with its status, ignoring signals as Python ends."""
     for s in _SIGNALS:
         signal.signal(s, _exit_now)
     try:
-        from ddpm_course.runtime import stop_on_signals, stop_status
-        from ddpm_course.cli import main
+        from ddpm_course.runtime import stop_status
+        from ddpm_course.cli import main  # runs the command inside `stop_on_signals`
 
-        stop_on_signals()
         try:
             status = main()
-        except KeyboardInterrupt:  # a signal in the instant before `main`'s own handling
+        except KeyboardInterrupt:  # a signal in the instant `main` takes over
             status = stop_status()
     finally:
-        for s in _SIGNALS:
-            signal.signal(s, signal.SIG_IGN)  # the process is ending: nothing left to stop
+        for s in _SIGNALS:  # the process is ending: nothing left to stop (Python would restore
+            signal.signal(s, signal.SIG_IGN)  # the default handlers while it shuts down)
     sys.exit(status)

@@ -11,7 +11,7 @@ __all__ = ['ASSETS', 'MNIST10K_DIR', 'MNIST10K_MD5', 'CLASS_NAMES', 'DataError',
            'TORCHVISION_SETS', 'CIFAR10_BINARY', 'load_torchvision', 'SPRITE_NAMES', 'SPRITE_FILES', 'MAX_IMAGE_SIDE',
            'check_npy_header', 'load_sprites', 'IMAGE_SUFFIXES', 'load_image_folder', 'DATA_SPECS', 'load_dataset',
            'data_fingerprint', 'WriteError', 'write_failed', 'read_failed', 'check_file', 'show_path', 'write_atomic',
-           'check_name_length', 'open_image', 'read_npy']
+           'check_name_length', 'open_image', 'as_8bit', 'read_npy']
 
 # %% ../nbs/00_data.ipynb #fff15062
 from importlib.resources import files
@@ -237,6 +237,7 @@ from ddpm_course.datasets import (
     write_atomic,
     check_name_length,
     open_image,
+    as_8bit,
     read_npy,
 )
 
@@ -273,5 +274,6 @@ _all_ = [
     'write_atomic',
     'check_name_length',
     'open_image',
+    'as_8bit',
     'read_npy',
 ]

@@ -8,7 +8,7 @@ Docs: https://ddpm-course.github.io/ddpm_course/datasets.html.md"""
 __all__ = ['MAX_DATA_BYTES', 'FASHION_NAMES', 'CIFAR10_NAMES', 'TORCHVISION_SETS', 'CIFAR10_BINARY', 'SPRITE_NAMES',
            'SPRITE_FILES', 'MAX_IMAGE_SIDE', 'IMAGE_SUFFIXES', 'DATA_SPECS', 'NAME_MAX', 'PATH_MAX', 'show_path',
            'read_failed', 'check_file', 'md5sum', 'check_md5', 'read_idx', 'load_torchvision', 'check_npy_header',
-           'read_npy', 'load_sprites', 'load_image_folder', 'open_image', 'load_dataset', 'data_fingerprint',
+           'read_npy', 'load_sprites', 'load_image_folder', 'as_8bit', 'open_image', 'load_dataset', 'data_fingerprint',
            'WriteError', 'write_failed', 'check_name_length', 'atomic_path', 'write_atomic', 'save_png',
            'check_png_folder', 'save_pngs', 'save_gif']
 
@@ -418,14 +418,8 @@ def load_image_folder(
     for f, _ in files:
         im = open_image(f)
         if channels is None:
-            channels = 1 if im.mode in ('L', '1', 'I') or im.mode.startswith('I;16') else 3
-        if im.mode == 'I' or im.mode.startswith(
-            'I;16'
-        ):  # 16-bit grey: scaled to 8 bits, not clipped
-            top = 65535 if im.mode.startswith('I;16') or np.asarray(im).max() > 255 else 255
-            im = Image.fromarray(
-                (np.asarray(im, np.float64) * (255 / top)).round().astype(np.uint8)
-            )
+            channels = 1 if im.mode in ('L', '1', 'I', 'F') or im.mode.startswith('I;16') else 3
+        im = as_8bit(im)  # 16-bit grey: scaled to 8 bits, not clipped
         if channels not in (1, 3):
             raise DataError('channels', f"expected 1 or 3, got {channels}")
         im = im.convert('L' if channels == 1 else 'RGB')
@@ -470,6 +464,20 @@ def _image_files(folder: Path) -> list:
         if images:
             groups.append((p.name, images))
     return groups or [(folder.name, [q for q, _, is_img in _entries(folder) if is_img])]
+
+
+def as_8bit(im):
+    """A PIL image of more than 8 bits of grey (`I;16`, `I`, `F`) scaled to 8 bits, not clipped
+    (65535 or 1.0 becomes 255); other images as they are."""
+    from PIL import Image
+
+    if not (im.mode in ('I', 'F') or im.mode.startswith('I;16')):
+        return im
+    a = np.asarray(im, np.float64)
+    top = 65535 if im.mode.startswith('I;16') or a.max() > 255 else 255
+    if im.mode == 'F' and a.max() <= 1:
+        top = 1
+    return Image.fromarray((a * (255 / top)).round().clip(0, 255).astype(np.uint8))
 
 
 def open_image(

@@ -141,11 +141,13 @@ def stop_status(default: int = 130) -> int:
     return default if _stop.signum is None else 128 + _stop.signum
 
 
+@contextmanager
 def stop_on_signals():
-    """For a command: the first stop signal raises `KeyboardInterrupt` (a run under
+    """For a command, while it runs: the first stop signal raises `KeyboardInterrupt` (a run under
     `deferred_interrupts` finishes its step and saves); later ones are ignored while it stops."""
     _stop.signum = None
     if threading.current_thread() is not threading.main_thread():
+        yield
         return  # Python allows handlers only there
 
     def handler(signum, frame):
@@ -153,8 +155,12 @@ def stop_on_signals():
             _stop.signum = signum
             raise KeyboardInterrupt
 
-    for s in STOP_SIGNALS:
-        signal.signal(s, handler)
+    old = {s: signal.signal(s, handler) for s in STOP_SIGNALS}
+    try:
+        yield
+    finally:
+        for s, h in old.items():  # as they were: a notebook that ran the command keeps its Ctrl-C
+            signal.signal(s, h)
 
 
 @contextmanager

@@ -424,6 +424,7 @@ import numpy as np
 import torch
 from fastcore.meta import delegates
 from .errors import ArgError
+from .settings import check_kwargs
 from .schedule import NoiseSchedule
 
 # %% ../nbs/05_fast_sampling.ipynb #e07df8c8
@@ -531,6 +532,7 @@ def ddim_sample(
     **kwargs,
 ):
     "Draw images with DDIM over `n_calls` trailing time steps; returns images in [-1, 1]."
+    check_kwargs('ddim_sample', kwargs, SAMPLE_ARGS, {'variance': 'DDIM sets σ with eta (0 … 1)'})
     return run_sampler(model, DDIM(schedule, n_calls, eta, start), shape, **kwargs)
 
 # %% ../nbs/05_fast_sampling.ipynb #27f398a3
@@ -580,6 +582,8 @@ def dpm_sample(
 ):
     """Draw images with DPM-Solver++(2M) (Lu et al. 2022) in `n_calls` network calls; deterministic
     given x_T."""
+    hints = {'eta': 'DPM-Solver++ adds no noise: use ddim_sample(..., eta=…) for that'}
+    check_kwargs('dpm_sample', kwargs, SAMPLE_ARGS, hints)
     return run_sampler(model, DPMSolver(schedule, n_calls, start), shape, **kwargs)
 
 # %% ../nbs/05_fast_sampling.ipynb #bc69dabb
