@@ -1,0 +1,235 @@
+"""Issue 27's table for the device it runs on: one minute of training, then images/s, accuracy, precision, recall, FID.
+
+    python benchmarks/device_table.py [--minutes 1] [--n 1000] [--peer-n N] [--rows defaults,peer,...] [--device auto]
+
+Every row trains from scratch for `--minutes` of wall-clock time on 8,000 of the MNIST-10k digits (chapter 06's
+classifier split: the 8,000 its classifier was trained on), then draws `--n` digits (an equal number per class) with
+the checkpoint's recommended sampling and scores them with chapter 06's classifier against 1,000 of the 2,000
+held-out digits: class accuracy, improved precision/recall (k = 3, Kynkäänniemi et al. 2019) and the Fréchet
+distance on the classifier's features; the FID floor is another n held-out digits against the same 1,000.
+images/s is training images per second.
+
+Rows: ours through the library itself (`train` with `TrainConfig(minutes=…)`, the `Pipeline` it returns sampled with
+its `SamplingConfig` defaults): the defaults, then a grid chosen by device (CUDA: issue 27's grid of batch sizes,
+widths and learning rates; CPU: a peak learning rate of 4e-3, n_feat 24); and the peer to beat, the DeepLearning.AI
+recipe (`dlai_peer.py`: its 2.0 M-parameter ContextUnet, batch 128, Adam, plain MSE; 500-step DDPM, no guidance).
+All rows are trained first (the defaults and the peer back to back), then sampled and scored one by one, each line
+printed as soon as it is known. The device is the library's choice (`pick_device`): the same command runs on CUDA."""
+
+import argparse, datetime, os, platform, sys, time
+from pathlib import Path
+import torch
+
+sys.path.insert(0, str(Path(__file__).parent))
+from dlai_peer import PeerRecipe
+from ddpm_course.data import CLASS_NAMES, ImageDataset, load_mnist10k
+from ddpm_course.metrics import (
+    classifier_split,
+    fid_from_features,
+    load_classifier,
+    precision_recall_from_features,
+)
+from ddpm_course.schedule import NoiseSchedule
+from ddpm_course.settings import pick_device
+from ddpm_course.training import DEFAULT_MODEL, DEFAULT_SCHEDULE, TrainConfig, train
+from ddpm_course.unet import ContextUnet, count_parameters
+
+# settings of ours per row (ContextUnet or TrainConfig fields); 'peer' is the DeepLearning.AI recipe
+GRIDS = {
+    'cuda': {
+        'defaults': {},
+        'peer': None,
+        'b256-f32': dict(batch_size=256, n_feat=32, lr=4e-3),
+        'b256-f32-bf16': dict(batch_size=256, n_feat=32, lr=4e-3, bf16=True),
+        'b1024-f32': dict(batch_size=1024, n_feat=32, lr=8e-3),
+        'b1024-f64': dict(batch_size=1024, n_feat=64, lr=6e-3),
+        'b4096-f32': dict(batch_size=4096, n_feat=32, lr=1.2e-2),
+    },
+    'cpu': {'defaults': {}, 'peer': None, 'lr4e-3': dict(lr=4e-3), 'f24': dict(n_feat=24)},
+}
+
+
+def cpu_name() -> str:
+    for line in open('/proc/cpuinfo') if os.path.exists('/proc/cpuinfo') else ():
+        if line.startswith('model name'):
+            return line.split(':', 1)[1].strip()
+    return platform.processor() or 'CPU'
+
+
+def header(device) -> str:
+    if device.type == 'cuda':
+        what = torch.cuda.get_device_name(device)
+    else:
+        what = f"{cpu_name()}, {os.cpu_count()} cores, {torch.get_num_threads()} torch thread(s)"
+    load = os.getloadavg()[0] if hasattr(os, 'getloadavg') else float('nan')
+    return (
+        f"{what} · torch {torch.__version__} · {datetime.date.today()} · load average "
+        f"{load:.1f} at the start"
+    )
+
+
+def label(overrides: dict) -> str:
+    "The settings of a row of ours in words: batch, width, peak learning rate (and bf16)."
+    cfg, nf = (
+        TrainConfig(**{k: v for k, v in overrides.items() if k != 'n_feat'}),
+        DEFAULT_MODEL['n_feat'],
+    )
+    nf = overrides.get('n_feat', nf)
+    words = f"batch {cfg.batch_size:,}, n_feat {nf}, lr {cfg.lr:g}" + (", bf16" if cfg.bf16 else "")
+    return f"defaults ({words})" if not overrides else words
+
+
+def train_ours(overrides, data, minutes, device):
+    model_args = dict(DEFAULT_MODEL, **{k: v for k, v in overrides.items() if k in DEFAULT_MODEL})
+    config = {k: v for k, v in overrides.items() if k not in DEFAULT_MODEL}
+    torch.manual_seed(0)
+    model = ContextUnet(in_channels=1, n_classes=10, image_size=28, **model_args)
+    schedule = getattr(NoiseSchedule, DEFAULT_SCHEDULE)(model_args['timesteps'])
+    cfg = TrainConfig(minutes=minutes, device=str(device), **config)
+    res = train(model, schedule, data, cfg, progress='none')
+    return res, dict(params=count_parameters(model), steps=res.steps, ips=res.images_per_second)
+
+
+class Scorer:
+    "Chapter 06's classifier, 1,000 held-out digits as the reference, and the real digits' own scores at n."
+
+    def __init__(self):
+        self.clf, (self.images, self.digits) = load_classifier(), load_mnist10k()
+        held = classifier_split()[1]
+        self.ref, self.other = held[: len(held) // 2], held[len(held) // 2 :]
+        self.ref_f = self.clf.embed(self.images[self.ref])
+
+    def __call__(self, x, labels) -> dict:
+        f = self.clf.embed(x)
+        acc = (self.clf.predict(x) == labels).float().mean().item()
+        pr = precision_recall_from_features(self.ref_f, f)
+        return dict(accuracy=acc, **pr, fid=fid_from_features(f, self.ref_f))
+
+    def real(self, n) -> dict:
+        "The real held-out digits not in the reference, the first n of them (the FID floor)."
+        idx = self.other[:n]
+        return self(self.images[idx], self.digits[idx])
+
+
+def asked(n) -> torch.Tensor:
+    "n class labels, an equal number per class (any first 10·k of them hold k of each)."
+    return torch.arange(n) % 10
+
+
+def main():
+    ap = argparse.ArgumentParser(
+        description=__doc__.split('\n')[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument('--minutes', type=float, default=1.0, help='training budget of every row')
+    ap.add_argument(
+        '--n', type=int, default=1000, help='digits drawn per row of ours (default 1000)'
+    )
+    ap.add_argument(
+        '--peer-n',
+        type=int,
+        default=None,
+        help="digits drawn for the peer (default: --n; 500 DDPM steps each)",
+    )
+    ap.add_argument(
+        '--rows', default=None, help='comma-separated row names (default: the grid of the device)'
+    )
+    ap.add_argument(
+        '--device', default='auto', help='auto (the library chooses), cpu, cuda, cuda:N'
+    )
+    ap.add_argument(
+        '--textbook-noise', action='store_true', help="peer: √(1−ᾱ) noise (see dlai_peer.py)"
+    )
+    ap.add_argument('--out', default=None, help='also write the table to this markdown file')
+    a = ap.parse_args()
+    device = pick_device(a.device)
+    grid = GRIDS['cuda' if device.type == 'cuda' else 'cpu']
+    names = a.rows.split(',') if a.rows else list(grid)
+    all_rows = {**GRIDS['cpu'], **GRIDS['cuda']}
+    unknown = [r for r in names if r not in all_rows]
+    if unknown:
+        ap.error(f"--rows: unknown row {unknown[0]!r}; rows: {', '.join(all_rows)}")
+    peer_n = a.peer_n or a.n
+    for flag, n in (('--n', a.n), ('--peer-n', peer_n)):
+        if n < 10 or n % 10 or n > 1000:
+            ap.error(
+                f"{flag}: expected a multiple of 10 from 10 to 1000 (as many per class), got {n}"
+            )
+    head = header(device)
+    print(head, flush=True)
+    images, digits = load_mnist10k()
+    train_idx = classifier_split()[0]
+    data = ImageDataset(images[train_idx], digits[train_idx], CLASS_NAMES, name='mnist8k')
+
+    trained = {}  # phase 1: train every row (the defaults and the peer back to back)
+    for name in names:
+        if all_rows[name] is None:
+            peer = PeerRecipe(device, textbook_noise=a.textbook_noise)
+            r = peer.train(data.images, data.labels, a.minutes)
+            trained[name] = (
+                peer,
+                dict(params=peer.parameters(), steps=r['steps'], ips=r['images_per_second']),
+            )
+        else:
+            trained[name] = train_ours(all_rows[name], data, a.minutes, device)
+        info = trained[name][1]
+        print(f"trained {name}: {info['steps']} steps, {info['ips']:,.0f} images/s", flush=True)
+
+    score, lines = Scorer(), []
+    floors = {n: score.real(n) for n in sorted({a.n, peer_n})}
+    table = [
+        head,
+        f"{a.minutes:g} min of training on 8,000 digits; scored against 1,000 held-out digits",
+        "",
+        "| settings | params | steps | images/s | n | accuracy | precision | recall | FID | FID floor |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    print('\n'.join(table[2:]), flush=True)
+    for n, r in floors.items():
+        lines.append(
+            f"| real held-out digits (another {n:,}) | | | | {n:,} | {r['accuracy']:.3f} | "
+            f"{r['precision']:.2f} | {r['recall']:.2f} | {r['fid']:.1f} | |"
+        )
+        print(lines[-1], flush=True)
+    for name in names:
+        obj, info = trained[name]
+        n = peer_n if all_rows[name] is None else a.n
+        labels, gen = asked(n), torch.Generator(device).manual_seed(1)
+        t0 = time.time()
+        if all_rows[name] is None:
+            x, what = (
+                obj.sample(labels, gen),
+                "DeepLearning.AI recipe (ContextUnet, batch 128, lr 1e-3)",
+            )
+            what += ", DDPM 500 steps, no guidance"
+        else:
+            s = obj.pipeline.sampling
+            x = obj.pipeline.sample(labels.to(device), generator=gen).cpu()
+            what = (
+                f"{label(all_rows[name])}, {s.sampler} {s.n_calls} calls, guidance {s.guidance:g}"
+            )
+        secs = time.time() - t0
+        r = score(x, labels)
+        lines.append(
+            f"| {what} | {info['params']:,} | {info['steps']:,} | {info['ips']:,.0f} | {n:,} | "
+            f"{r['accuracy']:.3f} | {r['precision']:.2f} | {r['recall']:.2f} | {r['fid']:.1f} | "
+            f"{floors[n]['fid']:.1f} |"
+        )
+        print(lines[-1] + f"  (sampled in {secs:.0f} s)", flush=True)
+        if all_rows[name] is not None and peer_n < a.n and 'peer' in names:
+            q = score(
+                x[:peer_n], labels[:peer_n]
+            )  # the same row at the peer's n, to compare with it
+            lines.append(
+                f"| … its first {peer_n:,} digits | | | | {peer_n:,} | {q['accuracy']:.3f} | "
+                f"{q['precision']:.2f} | {q['recall']:.2f} | {q['fid']:.1f} | {floors[peer_n]['fid']:.1f} |"
+            )
+            print(lines[-1], flush=True)
+    load = os.getloadavg()[0] if hasattr(os, 'getloadavg') else float('nan')
+    tail = f"\nload average {load:.1f} at the end"
+    print(tail, flush=True)
+    if a.out:
+        Path(a.out).write_text('\n'.join(table + lines) + '\n' + tail + '\n')
+
+
+if __name__ == '__main__':
+    main()
