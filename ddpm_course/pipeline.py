@@ -29,6 +29,7 @@ class Pipeline:
         schedule: NoiseSchedule,  # the schedule it was trained with
         sampling: SamplingConfig = None,  # how to sample it (default: `SamplingConfig()`)
         config: dict = None,  # what a checkpoint records beside (dataset, training, quality, …)
+        guide: torch.nn.Module = None,  # autoguidance: a weaker model guiding this one (chapter 04)
     ):
         if not isinstance(model, torch.nn.Module) or not hasattr(model, 'image_size'):
             raise ArgTypeError('model', f"expected a ContextUnet, got {type(model).__name__}")
@@ -46,7 +47,10 @@ class Pipeline:
             raise ArgTypeError(
                 'sampling', f"expected a SamplingConfig, got {type(sampling).__name__}"
             )
+        if guide is not None and not isinstance(guide, torch.nn.Module):
+            raise ArgTypeError('guide', f"expected a ContextUnet, got {type(guide).__name__}")
         self.model, self.schedule, self.config = model, schedule, dict(config or {})
+        self.guide = guide
         self.sampling = (sampling or SamplingConfig()).resolved(schedule.T)
 
     def __repr__(self):
@@ -63,7 +67,9 @@ class Pipeline:
 
     def to(self, device):
         "Move the network to `device`; returns the pipeline."
-        self.model.to(as_device(device))
+        for m in (self.model, self.guide):
+            if m is not None:
+                m.to(as_device(device))
         return self
 
 # %% ../nbs/05b_pipeline.ipynb #3a68d9ba
@@ -90,6 +96,7 @@ def sample(
 ):
     "Draw images in [-1, 1] with the pipeline's sampling settings, or those given here."
     check_kwargs('Pipeline.sample', kwargs, PASSED_ON)
+    kwargs.setdefault('guide', self.guide)
     given = dict(sampler=sampler, n_calls=n_calls, guidance=guidance)
     s = dict(self.sampling.to_dict(), **{k: v for k, v in given.items() if v is not None})
     if sampler is not None and n_calls is None:
@@ -118,6 +125,7 @@ def sample(
         shape,
         context=context,
         guidance=s.guidance,
+        guidance_interval=kwargs.pop('guidance_interval', s.guidance_interval),
         generator=generator,
         x_T=x_T,
         **calls,

@@ -95,6 +95,14 @@ export async function guidedEps(model, x, t, c, guidance, n) {
   return eps;
 }
 
+/** The guidance weight at step t, as guidance_weights: `guidance` where the noise level σ_t = sqrt((1 − ᾱ_t) / ᾱ_t)
+ *  lies in `interval` = [σ_min, σ_max] (open below: σ_min < σ_t ≤ σ_max), 1 elsewhere; no interval: everywhere. */
+export function guidanceAt(schedule, t, guidance, interval = null) {
+  if (guidance === null || interval === null) return guidance;
+  const ab = schedule.alphaBars[t], sigma = Math.sqrt((1 - ab) / ab);
+  return interval[0] < sigma && sigma <= interval[1] ? guidance : 1;
+}
+
 /** x̂₀ = (x_t − sqrt(1 − ᾱ_t) ε̂) / sqrt(ᾱ_t): the clean image a noise prediction implies (predict_x0). */
 export function predictX0(schedule, x, t, eps) {
   const ab = schedule.alphaBars[t], a = Math.sqrt(ab), s = Math.sqrt(1 - ab);
@@ -110,9 +118,10 @@ export function predictX0(schedule, x, t, eps) {
  *  (`editStart`), with `start` the noisiest step allowed (default T-1). `keep` = {x0, mask, eps} makes it inpaint
  *  by replacement, as ddpm_course.editing.Inpaint around DPMSolver does: after each step the pixels where
  *  mask[i] = 1 are put back at the step reached, sqrt(ᾱ_s) x0 + sqrt(1 − ᾱ_s) ε, and x0 itself at the end.
+ *  `interval` = [σ_min, σ_max] guides only at those noise levels (SamplingConfig.guidance_interval; null: all).
  *  `onStep({i, t, x, x0})` is awaited after each network call. */
 export async function dpmSample(model, schedule, { n, xT, steps, start, context = null, guidance = null, onStep = null,
-                                                   lambdaMin = -Infinity, keep = null }) {
+                                                   lambdaMin = -Infinity, keep = null, interval = null }) {
   const ts = dpmTimesteps(schedule, steps, lambdaMin, start);
   const ab = schedule.alphaBars;
   const alpha = t => Math.sqrt(ab[t]), sigma = t => Math.sqrt(1 - ab[t]);
@@ -120,7 +129,7 @@ export async function dpmSample(model, schedule, { n, xT, steps, start, context 
   let x = Float32Array.from(xT), prevX0 = null, hPrev = null;
   for (let i = 0; i < ts.length; i++) {
     const t = ts[i];
-    const eps = await guidedEps(model, x, t, context, guidance, n);
+    const eps = await guidedEps(model, x, t, context, guidanceAt(schedule, t, guidance, interval), n);
     const x0 = predictX0(schedule, x, t, eps);
     if (onStep) await onStep({ i, t, x, x0 });
     if (i === ts.length - 1) return keep ? putBack(schedule, clamp(x0), keep, -1) : clamp(x0);   // x = x̂₀

@@ -37,6 +37,12 @@ async function loadModel(ort) {
   return ort.InferenceSession.create(bytes, { executionProviders: ['wasm'] });
 }
 
+/** The checkpoint's guidance interval [σ_min, σ_max] (config.json's sampling), or null when it guides everywhere. */
+export function guidanceInterval(config) {
+  const s = config.sampling ?? {}, lo = s.guidance_sigma_min ?? 0, hi = s.guidance_sigma_max ?? null;
+  return lo === 0 && hi === null ? null : [lo, hi ?? Infinity];
+}
+
 export const imageShape = config => [config.model.in_channels, ...config.model.image_size];
 const pause = () => new Promise(r => setTimeout(r, 0));       // let messages (a cancel) and the page through
 
@@ -89,6 +95,7 @@ export async function drawDigits({ classes, steps, guidance, seed, xT, edit = nu
   const calls = ddpm.dpmTimesteps(schedule, steps, lambdaMin, top).length;
   const out = await ddpm.dpmSample(predictor(rt, isCancelled), schedule, {
     n, steps, guidance, lambdaMin, start: top, keep, context: ddpm.oneHot(classes, config.model.n_classes),
+    interval: guidanceInterval(config),
     xT: x ?? ddpm.randn(n * C * H * W, seed),
     onStep: onStep && (({ i, t, x0 }) => onStep({ step: i + 1, steps: calls, t, images: ddpm.toUint8(x0),
                                                   n, height: H, width: W, ms: performance.now() - start })),
