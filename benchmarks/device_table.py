@@ -7,7 +7,9 @@ classifier split: the 8,000 its classifier was trained on), then draws `--n` dig
 the checkpoint's recommended sampling and scores them with chapter 06's classifier against 1,000 of the 2,000
 held-out digits: class accuracy, improved precision/recall (k = 3, Kynkäänniemi et al. 2019) and the Fréchet
 distance on the classifier's features; the FID floor is another n held-out digits against the same 1,000.
-images/s is training images per second.
+images/s is training images per wall-clock second; on a CPU, images/CPU-s divides by the CPU time the process got
+instead, a figure that other jobs on a shared machine depress less (on CUDA it is left out: the GPU does the work).
+'sampling s' is the wall-clock time of drawing the row's n digits.
 
 Rows: ours through the library itself (`train` with `TrainConfig(minutes=…)`, the `Pipeline` it returns sampled with
 its `SamplingConfig` defaults): the defaults, then a grid chosen by device (CUDA: issue 27's grid of batch sizes,
@@ -21,7 +23,7 @@ from pathlib import Path
 import torch
 
 sys.path.insert(0, str(Path(__file__).parent))
-from dlai_peer import PeerRecipe
+from dlai_peer import BATCH, PeerRecipe
 from ddpm_course.data import CLASS_NAMES, ImageDataset, load_mnist10k
 from ddpm_course.metrics import (
     classifier_split,
@@ -86,8 +88,15 @@ def train_ours(overrides, data, minutes, device):
     model = ContextUnet(in_channels=1, n_classes=10, image_size=28, **model_args)
     schedule = getattr(NoiseSchedule, DEFAULT_SCHEDULE)(model_args['timesteps'])
     cfg = TrainConfig(minutes=minutes, device=str(device), **config)
+    cpu0 = time.process_time()
     res = train(model, schedule, data, cfg, progress='none')
-    return res, dict(params=count_parameters(model), steps=res.steps, ips=res.images_per_second)
+    return res, dict(
+        params=count_parameters(model),
+        steps=res.steps,
+        ips=res.images_per_second,
+        cpu_s=time.process_time() - cpu0,
+        images=res.steps * cfg.batch_size,
+    )
 
 
 class Scorer:
@@ -163,15 +172,15 @@ def main():
     trained = {}  # phase 1: train every row (the defaults and the peer back to back)
     for name in names:
         if all_rows[name] is None:
-            peer = PeerRecipe(device, textbook_noise=a.textbook_noise)
+            peer, cpu0 = PeerRecipe(device, textbook_noise=a.textbook_noise), time.process_time()
             r = peer.train(data.images, data.labels, a.minutes)
-            trained[name] = (
-                peer,
-                dict(params=peer.parameters(), steps=r['steps'], ips=r['images_per_second']),
-            )
+            info = dict(params=peer.parameters(), steps=r['steps'], ips=r['images_per_second'])
+            info['images'] = r['steps'] * BATCH
+            trained[name] = (peer, dict(info, cpu_s=time.process_time() - cpu0))
         else:
             trained[name] = train_ours(all_rows[name], data, a.minutes, device)
         info = trained[name][1]
+        info['per_cpu_s'] = info['images'] / info['cpu_s'] if device.type == 'cpu' else None
         print(f"trained {name}: {info['steps']} steps, {info['ips']:,.0f} images/s", flush=True)
 
     score, lines = Scorer(), []
@@ -180,17 +189,18 @@ def main():
         head,
         f"{a.minutes:g} min of training on 8,000 digits; scored against 1,000 held-out digits",
         "",
-        "| settings | params | steps | images/s | n | accuracy | precision | recall | FID | FID floor |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "| settings | params | steps | images/s | images/CPU-s | n | accuracy | precision | recall | FID "
+        "| FID floor | sampling s |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     print('\n'.join(table[2:]), flush=True)
     for n, r in floors.items():
         lines.append(
-            f"| real held-out digits (another {n:,}) | | | | {n:,} | {r['accuracy']:.3f} | "
-            f"{r['precision']:.2f} | {r['recall']:.2f} | {r['fid']:.1f} | |"
+            f"| real held-out digits (another {n:,}) | | | | | {n:,} | {r['accuracy']:.3f} | "
+            f"{r['precision']:.2f} | {r['recall']:.2f} | {r['fid']:.1f} | | |"
         )
         print(lines[-1], flush=True)
-    for name in names:
+    for name in sorted(names, key=lambda r: all_rows[r] is None):  # the peer's long sampling last
         obj, info = trained[name]
         n = peer_n if all_rows[name] is None else a.n
         labels, gen = asked(n), torch.Generator(device).manual_seed(1)
@@ -209,19 +219,21 @@ def main():
             )
         secs = time.time() - t0
         r = score(x, labels)
+        per_cpu = '—' if info['per_cpu_s'] is None else f"{info['per_cpu_s']:,.0f}"
         lines.append(
-            f"| {what} | {info['params']:,} | {info['steps']:,} | {info['ips']:,.0f} | {n:,} | "
-            f"{r['accuracy']:.3f} | {r['precision']:.2f} | {r['recall']:.2f} | {r['fid']:.1f} | "
-            f"{floors[n]['fid']:.1f} |"
+            f"| {what} | {info['params']:,} | {info['steps']:,} | {info['ips']:,.0f} | "
+            f"{per_cpu} | {n:,} | {r['accuracy']:.3f} | {r['precision']:.2f} | "
+            f"{r['recall']:.2f} | {r['fid']:.1f} | {floors[n]['fid']:.1f} | {secs:.0f} |"
         )
-        print(lines[-1] + f"  (sampled in {secs:.0f} s)", flush=True)
+        print(lines[-1], flush=True)
         if all_rows[name] is not None and peer_n < a.n and 'peer' in names:
             q = score(
                 x[:peer_n], labels[:peer_n]
             )  # the same row at the peer's n, to compare with it
             lines.append(
-                f"| … its first {peer_n:,} digits | | | | {peer_n:,} | {q['accuracy']:.3f} | "
-                f"{q['precision']:.2f} | {q['recall']:.2f} | {q['fid']:.1f} | {floors[peer_n]['fid']:.1f} |"
+                f"| … its first {peer_n:,} digits | | | | | {peer_n:,} | {q['accuracy']:.3f} | "
+                f"{q['precision']:.2f} | {q['recall']:.2f} | {q['fid']:.1f} | "
+                f"{floors[peer_n]['fid']:.1f} | |"
             )
             print(lines[-1], flush=True)
     load = os.getloadavg()[0] if hasattr(os, 'getloadavg') else float('nan')
