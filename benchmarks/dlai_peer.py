@@ -1,7 +1,7 @@
 """The peer to beat: the recipe of DeepLearning.AI's short course "How Diffusion Models Work" (Sharon Zhou, 2023,
 https://www.deeplearning.ai/short-courses/how-diffusion-models-work/), re-implemented compactly from its description.
 
-    python benchmarks/dlai_peer.py [--n-feat 64] [--size 28]    # prints the network's parameter count
+    python benchmarks/dlai_peer.py [--n-feat 64] [--size 28] [--check]   # parameter count; sampler check
 
 What the recipe is, as the course teaches it (lessons "Training" and "Controlling"):
 - network: its `ContextUnet` — a first residual block (two 3×3 conv → BatchNorm → GELU layers, a skip added and the sum
@@ -177,11 +177,40 @@ class PeerRecipe:
         return torch.cat(out)
 
 
+class _Oracle(nn.Module):
+    "The exact noise predictor for data whose pixels are N(0, s²): E[ε | x_t] = √(1 − ᾱ_t) x_t / (ᾱ_t s² + 1 − ᾱ_t)."
+
+    def __init__(self, recipe, s):
+        super().__init__()
+        self.recipe, self.s, self.n_classes = recipe, s, 10
+        self.w = nn.Parameter(torch.zeros(1))  # something for `.eval()` and devices to see
+
+    def forward(self, x, t, c):
+        ab = self.recipe.ab[(t * T).round().long()][:, None, None, None]
+        return (1 - ab).sqrt() * x / (ab * self.s**2 + 1 - ab)
+
+
+def check_sampler(s=0.3, tol=0.01) -> float:
+    """The DDPM sampler, given the exact noise predictor of N(0, s²) pixels, must draw pixels of
+    standard deviation s (within `tol`); returns the one it drew."""
+    recipe = PeerRecipe(torch.device('cpu'))
+    recipe.model = _Oracle(recipe, s)
+    got = recipe.sample(torch.arange(64) % 10, torch.Generator().manual_seed(0)).std().item()
+    if not abs(got - s) < tol:
+        raise SystemExit(f"dlai_peer: the DDPM sampler drew pixels of std {got:.3f}, not {s}")
+    return got
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     ap.add_argument('--n-feat', type=int, default=64)
     ap.add_argument('--size', type=int, default=28)
+    ap.add_argument(
+        '--check', action='store_true', help="check the sampler's arithmetic (a few seconds)"
+    )
     a = ap.parse_args()
+    if a.check:
+        print(f"sampler check passed: pixels of std {check_sampler():.3f} for data of std 0.3")
     m = ContextUnet(n_feat=a.n_feat, size=a.size)
     print(
         f"ContextUnet(n_feat={a.n_feat}, {a.size} px): {sum(p.numel() for p in m.parameters()):,} parameters"
