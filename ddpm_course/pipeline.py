@@ -155,6 +155,8 @@ def load_checkpoint(
     s = config.get('sampling') or {}
     if isinstance(s, dict) and 'steps' in s:  # checkpoints of version 0.1 called them steps
         s = {('n_calls' if k == 'steps' else k): v for k, v in s.items()}
+    if isinstance(s, dict) and 'guidance' in s and not any('sigma' in k for k in s):
+        s = dict(s, guidance_sigma_min=0.0, guidance_sigma_max=None)  # older: guided everywhere
     where = f"{path}/config.json: sampling"
     sampling = SamplingConfig.from_dict(s, where, CheckpointError)
     try:

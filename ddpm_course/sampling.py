@@ -113,16 +113,16 @@ class SamplingConfig(Settings):
         hi=100_000,
     )
     guidance: float = setting(
-        2.0,
+        2.5,
         "classifier-free guidance weight w (0: unconditional, 1: plain conditional)",
         lo=0,
         hi=100,
     )
     guidance_sigma_min: float = setting(
-        0.0, "guide only where the noise level σ_t is above this (0: to the end)", lo=0, hi=1e4
+        0.3, "guide only where the noise level σ_t is above this (0: to the end)", lo=0, hi=1e4
     )
     guidance_sigma_max: float | None = setting(
-        None, "guide only where σ_t is at most this (none: from pure noise)", lo=0, hi=1e4
+        5.0, "guide only where σ_t is at most this (none: from pure noise)", lo=0, hi=1e4
     )
 
     def check(self):

@@ -5,8 +5,8 @@ Python.
    step counts (the grid is read from the time steps dpm_sample really hands the model, whatever
    function computes it).
 2. same noise, same digits: from the same x_T, the browser's images equal dpm_sample's (mapped by
-   to_uint8) within 2 grey levels (max) and 0.1 (mean), at 10 steps with guidance 2 (and at fewer
-   steps with guidance 0 and 1).
+   to_uint8) within 2 grey levels (max) and 0.1 (mean), at 10 steps with the checkpoint's guidance
+   (weight and interval; the page shows the same weight), and at fewer steps with guidance 0 and 1.
 3. 100 digits: ten of each class at the default settings, timed; the shipped classifier (chapter 06)
    labels them as asked about as often as it labels the Python sampler's (within 5 points).
 4. the sampling and forward UIs work when clicked and dragged; a screenshot of the drawn digits is
@@ -46,7 +46,18 @@ MAX_STALLED = 0.1
 MAX_IMAGES = 400  # images per call
 # 100 digits at the defaults (a few seconds on a laptop; CI machines are slower)
 MAX_SECONDS = 60
-STEPS, GUIDANCE = 10, 2.0  # `ddpm-course sample`'s defaults, and the page's
+STEPS = 10  # `ddpm-course sample`'s default calls, and the page's
+
+
+def recommended_guidance() -> tuple:
+    "The shipped checkpoint's recommended guidance weight and interval (config.json's sampling)."
+    import ddpm_course
+
+    s = ddpm_course.load_pretrained().sampling
+    return s.guidance, s.guidance_interval
+
+
+GUIDANCE, INTERVAL = recommended_guidance()
 
 
 def shipped_model():
@@ -290,7 +301,7 @@ def check_edit(check, page, pipe):
                 + ('' if mask is None else f"; kept pixels unchanged: {kept}"),
             )
     _, ms = js_edit(page, x[:1], [int(to[0])], seed=1)
-    print(f"     one digit edited in the browser (SDEdit, 10 steps, guidance 2): {ms / 1000:.2f} s")
+    print(f"     one digit edited in the browser (SDEdit, 10 steps, guidance {GUIDANCE:g}): {ms / 1000:.2f} s")
     check(
         'edit: one digit, time',
         ms / 1000 <= EDIT_SECONDS,
@@ -499,7 +510,16 @@ def main():
             classes = torch.arange(n) % 10
             x_T = torch.randn(n, 1, 28, 28, generator=torch.Generator().manual_seed(n + steps))
             want = to_uint8(
-                dpm_sample(model, schedule, x_T.shape, steps, context=classes, guidance=w, x_T=x_T)
+                dpm_sample(
+                    model,
+                    schedule,
+                    x_T.shape,
+                    steps,
+                    context=classes,
+                    guidance=w,
+                    x_T=x_T,
+                    guidance_interval=INTERVAL,
+                )
             )
             got, _ = js_sample(page, classes.tolist(), x_T, steps=steps, guidance=w)
             d = (got.int() - want.int()).abs()
@@ -509,6 +529,13 @@ def main():
                 f"{n} digits, {steps} steps: max |Δ| {d.max().item()} (≤ {MAX_DIFF}), "
                 f"mean |Δ| {d.float().mean().item():.4f} (≤ {MEAN_DIFF}) grey levels of 255",
             )
+
+        shown = page.evaluate('window.ddpmCourse.limits.guidanceDefault')
+        check(
+            "the page's guidance is the checkpoint's",
+            shown == GUIDANCE,
+            f"page w = {shown}, config.json w = {GUIDANCE:g} in σ ∈ ({INTERVAL[0]:g}, {INTERVAL[1]:g}]",
+        )
 
         # 3. 100 digits: time, and what the classifier makes of them
         classes = torch.arange(10).repeat_interleave(10)
@@ -522,6 +549,7 @@ def main():
                 STEPS,
                 context=classes,
                 guidance=GUIDANCE,
+                guidance_interval=INTERVAL,
                 generator=torch.Generator().manual_seed(0),
             )
         )

@@ -25,6 +25,8 @@ const NO_WASM = 'This live demo needs WebAssembly, which this browser does not o
 
 export const MAX_IMAGES = 400;                                 // images per call: more would hold the model for minutes
 export const GUIDANCE_RANGE = [0, 10];                         // classifier-free guidance weights the demo accepts
+export const GUIDANCE_DEFAULT = 2.5;                          // the shipped checkpoint's recommended weight (config.json's
+                                                              // sampling; tools/check_demo.py checks they agree)
 export const MAX_SEED = 2 ** 32 - 1;                           // the generator's state is 32 bits (ddpm.randn)
 
 let settings = null;                                           // a promise of sampler.json's contents
@@ -47,7 +49,7 @@ const shown = v => (typeof v === 'string' ? JSON.stringify(v) : v === undefined 
 
 /** Check the arguments of `sample` against the model's config; returns them normalised, or throws an Error whose
  *  message names the argument, the range it must lie in and the value it got. The UI checks its fields with it too. */
-export function checkSampleArgs({ classes, steps = 10, guidance = 2, seed = 0, xT = null } = {}, config) {
+export function checkSampleArgs({ classes, steps = 10, guidance = GUIDANCE_DEFAULT, seed = 0, xT = null } = {}, config) {
   const nClasses = config.model.n_classes, T = config.schedule.T;
   const [C, H, W] = imageShape(config);
   if (config.model.context_dim) throw new Error('this demo draws from class-conditional models, not text ones');
@@ -73,7 +75,7 @@ const imageShape = config => [config.model.in_channels, ...config.model.image_si
 /** Check the arguments of `edit` against the model's config and sampler.json; returns them normalised as `sample`'s
  *  arguments plus `edit` = {x0 (float in [-1, 1]), mask (Uint8Array or null), strength, noise}, or throws an Error
  *  whose message names the argument. `image` holds uint8 grey levels (0 background, 255 ink) of one image per class. */
-export function checkEditArgs({ image, mask = null, classes, strength, steps = 10, guidance = 2, seed = 0,
+export function checkEditArgs({ image, mask = null, classes, strength, steps = 10, guidance = GUIDANCE_DEFAULT, seed = 0,
                                 noise = null } = {}, config, settings) {
   const args = checkSampleArgs({ classes, steps, guidance, seed }, config);
   const [C, H, W] = imageShape(config), n = args.classes.length, size = n * C * H * W;
@@ -185,7 +187,7 @@ window.ddpmCourse = {
   sample,
   edit,
   cancel,
-  limits: { maxImages: MAX_IMAGES, guidance: GUIDANCE_RANGE, maxSeed: MAX_SEED },
+  limits: { maxImages: MAX_IMAGES, guidance: GUIDANCE_RANGE, maxSeed: MAX_SEED, guidanceDefault: GUIDANCE_DEFAULT },
   /** The grid dpmSample visits for a schedule config and a number of steps (tests compare it with Python's). */
   timesteps: async (scheduleConfig, steps) => ddpm.dpmTimesteps(ddpm.scheduleFromConfig(scheduleConfig), steps,
                                                                 (await loadSettings()).dpm_lambda_min ?? -Infinity),
@@ -251,11 +253,11 @@ function mountSampling(div) {
   const digits = Array.from({ length: 10 }, (_, k) => el('input', { type: 'checkbox', value: k, checked: true }));
   const perDigit = el('select', {}, ...[1, 2, 4, 8, 10].map(v => el('option', { value: v, selected: v === first }, String(v))));
   const [gMin, gMax] = GUIDANCE_RANGE;
-  const guidance = el('input', { type: 'range', min: gMin, max: gMax, step: 0.5, value: 2 });
+  const guidance = el('input', { type: 'range', min: gMin, max: gMax, step: 0.5, value: GUIDANCE_DEFAULT });
   const steps = el('input', { type: 'range', min: 1, max: 50, step: 1, value: 10 });
   const seed = el('input', { type: 'number', value: 0, min: 0, max: MAX_SEED, step: 1, class: 'ddpm-live-seed',
                              inputmode: 'numeric' });
-  const gOut = el('output', {}, '2'), sOut = el('output', {}, '10');
+  const gOut = el('output', {}, String(GUIDANCE_DEFAULT)), sOut = el('output', {}, '10');
   guidance.addEventListener('input', () => { gOut.textContent = guidance.value; });
   steps.addEventListener('input', () => { sOut.textContent = steps.value; });
   const button = el('button', { class: 'ddpm-live-draw' }, 'draw');
@@ -445,7 +447,7 @@ async function mountEditing(div) {
   let busy = false;
   const go = async inpaint => {
     if (busy) return;
-    const args = { image: image(), classes: [Number(target.value)], steps: 10, guidance: 2,
+    const args = { image: image(), classes: [Number(target.value)], steps: 10, guidance: GUIDANCE_DEFAULT,
                    seed: seed.value.trim() === '' ? '' : Number(seed.value) };
     if (inpaint) args.mask = mask(); else args.strength = Number(strength.value);
     if (inpaint && args.mask.every(v => v === 1)) { status.textContent = 'Erase part of the digit first (brush: erase).'; return; }
