@@ -8,8 +8,7 @@ Docs: https://ddpm-course.github.io/ddpm_course/main.html.md"""
 __all__ = []
 
 # %% ../nbs/07a_main.ipynb #6f3fee6f
-import sys
-from .cli import main
+from .console import console
 
 if __name__ == '__main__':
-    sys.exit(main())
+    console()  # chapter 07b: a stop signal while PyTorch loads ends quietly too

@@ -8,7 +8,8 @@ Docs: https://ddpm-course.github.io/ddpm_course/checkpoint.html.md"""
 __all__ = ['CKPT_FORMAT', 'PICKLE_SUFFIXES', 'WEIGHTS', 'TRAINER', 'OURS', 'PREVIOUS', 'LOCK', 'RECORD_KINDS', 'DATASET_KINDS',
            'KIND_NAMES', 'PRETRAINED', 'is_checkpoint', 'scheduler_config', 'save_checkpoint', 'check_save_path',
            'check_checkpoint_path', 'read_config', 'read_checkpoint', 'convert_state_dict', 'load_training_state',
-           'checkpoint_lock', 'probe_writable', 'check_out_dir', 'check_quality', 'record_quality']
+           'checkpoint_lock', 'probe_writable', 'check_out_dir', 'enclosing_checkpoint', 'check_quality',
+           'record_quality']
 
 # %% ../nbs/03a_checkpoint.ipynb #e6bc165d
 import errno, itertools, json, math, os, re, secrets, shutil, tempfile, warnings
@@ -663,6 +664,13 @@ def check_out_dir(
     """Before the first step: raise `CheckpointError` unless a run can save to (or resume from)
     `path` safely."""
     path = check_checkpoint_path(path)
+    holder = enclosing_checkpoint(path)
+    if holder is not None and not resume:
+        raise CheckpointError(
+            'out',
+            f"{path} is inside the checkpoint {holder}, whose saves manage that folder; "
+            "choose a folder outside it",
+        )
     if resume:
         if not is_checkpoint(path) and not is_checkpoint(path / PREVIOUS):
             if (path / 'config.json').exists():
@@ -682,6 +690,15 @@ def check_out_dir(
         raise write_failed(e, path) from e
     probe_writable(path)
     return path
+
+
+def enclosing_checkpoint(path):
+    """The checkpoint folder `path` lies inside (its own hidden folders included), or None: a run
+    saved there would mix with that checkpoint's files, or be removed by its next save."""
+    for p in Path(os.path.abspath(path)).parents:
+        if p.name == PREVIOUS or is_checkpoint(p) or is_checkpoint(p / PREVIOUS):
+            return p.parent if p.name == PREVIOUS else p
+    return None
 
 
 def _listing(path: Path) -> list:

@@ -6,9 +6,9 @@ Docs: https://ddpm-course.github.io/ddpm_course/cli.html.md"""
 
 # %% auto #0
 __all__ = ['SEED', 'DEVICE', 'MAX_IMAGES', 'MAX_GIF_IMAGES', 'MODEL_FLAGS', 'PRETRAINED_NAMES', 'LIBRARY_NAMES', 'FLAGS',
-           'build_parser', 'check_output', 'parse_classes', 'spread', 'resume_config', 'cmd_train', 'check_same_data',
-           'snapshot', 'cmd_sample', 'SampleProgress', 'say', 'prompt_context', 'cmd_eval', 'read_png', 'cmd_edit',
-           'edit_context', 'error_line', 'main', 'console']
+           'build_parser', 'check_output', 'input_file', 'missing_dirs', 'remove_made', 'parse_classes', 'spread',
+           'resume_config', 'cmd_train', 'check_same_data', 'snapshot', 'cmd_sample', 'SampleProgress', 'say',
+           'prompt_context', 'cmd_eval', 'read_png', 'cmd_edit', 'edit_context', 'error_line', 'main', 'console']
 
 # %% ../nbs/07_cli.ipynb #ff1a13dd
 import argparse, json, math, os, re, sys, time, traceback, warnings
@@ -18,7 +18,7 @@ import numpy as np
 import torch
 import torch.distributed as dist
 from ._version import __version__
-from .errors import ArgError, CourseError
+from .errors import ArgError, CourseError, NotFound
 from PIL import Image
 from .settings import add_flags, given_flags, flag_name, flag_type, pick_device
 from ddpm_course.data import (
@@ -38,10 +38,11 @@ from ddpm_course.data import (
     show_path,
     write_failed,
 )
+from .datasets import not_a_file
 from .jsonfile import append_jsonl
 from .schedule import NoiseSchedule
 from .unet import ContextUnet, ModelConfig
-from .checkpoint import check_out_dir, is_checkpoint, probe_writable
+from .checkpoint import check_out_dir, is_checkpoint, probe_writable, LOCK
 from .sampling import SamplingConfig, default_batch_size
 from .pipeline import load_checkpoint, load_pretrained
 from .editing import EditConfig, HALVES, half_mask, strength_step, sdedit, inpaint
@@ -269,6 +270,40 @@ def check_output(path: Path, force: bool = False, what: str = 'out') -> Path:
     return path
 
 
+def input_file(path, what: str) -> Path:
+    "`path`, named by `--what`, if it is a regular file; else one line saying what is there."
+    path = Path(path)
+    try:
+        regular = path.is_file()
+    except OSError as e:  # a folder on the way this user may not enter, a name too long
+        raise ArgError(what, str(not_a_file(path, 'file'))) from e
+    if not regular:
+        e = not_a_file(path, 'file')  # not there, a folder, a FIFO or device
+        raise (NotFound if isinstance(e, NotFound) else ArgError)(what, str(e))
+    return path
+
+
+def missing_dirs(path) -> list:
+    "The folders `mkdir(parents=True)` would create for `path` (itself included), deepest first."
+    path, out = Path(os.path.abspath(path)), []
+    while not os.path.lexists(path) and path != path.parent:
+        out.append(path)
+        path = path.parent
+    return out
+
+
+def remove_made(folders: list):
+    """After a failed command: remove the folders it created (`missing_dirs`), deepest first, while
+    they are empty (a lock file of its own aside); anything in them keeps them."""
+    for d in folders:
+        try:
+            if [f.name for f in d.iterdir()] == [LOCK]:
+                (d / LOCK).unlink()
+            d.rmdir()
+        except OSError:
+            return
+
+
 def parse_classes(args, n_classes: int) -> list:
     """The class indices asked for by --class/--classes (None: unconditional), checked against the
     model."""
@@ -348,6 +383,8 @@ def cmd_train(args):
         if args.out is not None
         else Path('runs') / datetime.now().strftime('%Y%m%d-%H%M%S-%f')
     )
+    if rank == 0:
+        args.made = missing_dirs(out)  # removed again if the command fails
     out = (
         check_out_dir(out, args.resume) if rank == 0 else Path(out)
     )  # first: a run is never lost at its end
@@ -355,6 +392,8 @@ def cmd_train(args):
     if world > 1 and device.type == 'cuda':
         device = torch.device('cuda', int(os.environ.get('LOCAL_RANK', 0)))
         torch.cuda.set_device(device)
+    if args.data is not None and not args.data.strip():
+        raise ArgError('data', f"expected a data set ({', '.join(DATA_SPECS)}), got an empty one")
     if args.resume:
         pipe = load_checkpoint(out, weights='model')
         model, schedule, recorded = pipe.model, pipe.schedule, pipe.config
@@ -363,6 +402,11 @@ def cmd_train(args):
         if args.text and not recorded.get('text_encoder'):
             raise ArgError('text', "this run was trained on class labels; a resumed run keeps them")
         settings, args.text = resume_config(args, recorded), bool(recorded.get('text_encoder'))
+        done = recorded.get('step') or 0
+        if settings.get('steps') is not None and settings['steps'] <= done:
+            budget = settings['steps']
+            say(f"{out}: already trained {done:,} steps (budget {budget:,}); nothing to do")
+            return 0
     else:
         ds = load_dataset(args.data or 'mnist10k')
         c, h, w = ds.image_shape
@@ -510,11 +554,21 @@ def cmd_sample(args):
         raise ArgError('out', "expected a .png, .gif or .npz file name or a folder ending in /")
     out = Path(args.out)
     kind = 'folder' if args.out.endswith(('/', os.sep)) or out.is_dir() else out.suffix.lower()
+    if (
+        kind == 'folder'
+        and not args.out.endswith(('/', os.sep))
+        and out.suffix.lower() in ('.png', '.gif', '.npz')
+    ):
+        raise ArgError(
+            'out',
+            f"{out} is a folder; add a / to write one PNG per image into it, or name a new file",
+        )
     if kind not in ('.png', '.gif', '.npz', 'folder'):
         raise ArgError(
             'out',
             f"expected a .png, .gif or .npz file name or a folder ending in /, got {out.name!r}",
         )
+    args.made = missing_dirs(out if kind == 'folder' else out.parent)  # removed if it fails
     if kind == 'folder':
         check_png_folder(out)
         try:
@@ -561,7 +615,15 @@ def cmd_sample(args):
 
     g = torch.Generator(device).manual_seed(args.seed)
     x = pipe.sample(
-        context, n=len(labels), generator=g, callback=callback, batch_size=batch, **s.to_dict()
+        context,
+        n=len(labels),
+        generator=g,
+        callback=callback,
+        batch_size=batch,
+        sampler=s.sampler,
+        n_calls=s.n_calls,
+        guidance=s.guidance,
+        guidance_interval=s.guidance_interval,
     ).cpu()
     shown.close()
     single = args.klass is not None or (args.prompt is not None and len(args.prompt) == 1)
@@ -649,8 +711,7 @@ def cmd_eval(args):
     "`ddpm-course eval`: the chapter-06 metrics of an .npz of samples, as JSON."
     from ddpm_course.metrics import evaluate
 
-    if not Path(args.samples).is_file():
-        raise ArgError('samples', f"file not found: {args.samples}")
+    input_file(args.samples, 'samples')  # not there, a folder, a FIFO: one line
     print(json.dumps(evaluate(args.samples), indent=2))
     return 0
 
@@ -664,9 +725,7 @@ def read_png(
 ) -> torch.Tensor:  # uint8 [1, C, H, W]
     """An image file as uint8 `[1, C, H, W]` of the model's size and channels, with a line on stderr
     when it was converted; transparent pixels become the black background."""
-    path = Path(path)
-    if not path.is_file():
-        raise ArgError(what, f"file not found: {path}")
+    path = input_file(path, what)  # not there, a folder, a FIFO: one line
     im = open_image(path, what)  # the size checked from the header; bombs, permissions: one line
     was = (im.size, im.mode)
     im = as_8bit(im)  # 16-bit or float grey scaled to 8 bits, as the training data are
@@ -692,6 +751,7 @@ def cmd_edit(args):
     out = Path(args.out)
     if out.suffix.lower() != '.png':
         raise ArgError('out', f"expected a .png file name, got {out.name!r}")
+    args.made = missing_dirs(out.parent)  # removed if the command fails
     check_output(out, args.force)
     given, edits = given_flags(args, SamplingConfig), given_flags(args, EditConfig)
     inpainting = args.mask is not None or args.keep is not None
@@ -709,6 +769,10 @@ def cmd_edit(args):
         load_pretrained(name, device=device) if name else load_checkpoint(args.ckpt, device=device)
     )
     context, m = edit_context(args, pipe), pipe.model
+    interval = {k: given.pop(k) for k in ('guidance_sigma_min', 'guidance_sigma_max') if k in given}
+    if interval:  # the noise levels to guide at, as the samplers take them
+        s = SamplingConfig.from_dict({**pipe.sampling.to_dict(), **interval})
+        given['guidance_interval'] = s.guidance_interval
     strength = edits.get('strength', 1.0 if inpainting else EditConfig().strength)
     if args.invert:
         DDIMInversion(pipe.schedule, given.get('n_calls') or 50)  # checked before any work
@@ -824,17 +888,18 @@ def _main(argv=None) -> int:
         started = _init_distributed() if args.command == 'train' else False
     except KeyboardInterrupt:
         return stop_status()
+    args.made, status = [], 1  # the folders the command creates: removed if it fails
     try:
         commands = {'train': cmd_train, 'sample': cmd_sample, 'edit': cmd_edit, 'eval': cmd_eval}
-        return commands[args.command](args)
+        status = commands[args.command](args)
     except CourseError as e:
         if args.debug:
             traceback.print_exc()
         say(f"ddpm-course {args.command}: error: {error_line(e, args.command)}")
-        return 2
+        status = 2
     except KeyboardInterrupt:
         say(f"ddpm-course {args.command}: interrupted")
-        return stop_status()
+        status = stop_status()
     except OSError as e:  # the machine refused: a full disk, a permission, a long path
         if args.debug:
             raise
@@ -842,7 +907,7 @@ def _main(argv=None) -> int:
             f"ddpm-course {args.command}: error: "
             f"{show_path(e.filename or '')}{': ' if e.filename else ''}{e.strerror or e}"
         )
-        return 2
+        status = 2
     except Exception as e:
         if args.debug:
             raise
@@ -850,10 +915,12 @@ def _main(argv=None) -> int:
             f"ddpm-course {args.command}: internal error ({type(e).__name__}: {str(e)[:200]}); "
             "re-run with --debug for the traceback"
         )
-        return 1
     finally:
+        if status != 0:
+            remove_made(args.made)  # nothing of a failed command stays behind
         if started:
             dist.destroy_process_group()
+    return status
 
 
 def console():

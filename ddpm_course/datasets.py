@@ -7,20 +7,27 @@ Docs: https://ddpm-course.github.io/ddpm_course/datasets.html.md"""
 # %% auto #0
 __all__ = ['MAX_DATA_BYTES', 'FASHION_NAMES', 'CIFAR10_NAMES', 'TORCHVISION_SETS', 'CIFAR10_BINARY', 'SPRITE_NAMES',
            'SPRITE_FILES', 'MAX_IMAGE_SIDE', 'IMAGE_SUFFIXES', 'DATA_SPECS', 'NAME_MAX', 'PATH_MAX', 'show_path',
-           'read_failed', 'check_file', 'md5sum', 'check_md5', 'read_idx', 'load_torchvision', 'check_npy_header',
-           'read_npy', 'load_sprites', 'load_image_folder', 'as_8bit', 'open_image', 'load_dataset', 'data_fingerprint',
-           'WriteError', 'write_failed', 'check_name_length', 'atomic_path', 'write_atomic', 'save_png',
-           'check_png_folder', 'save_pngs', 'save_gif']
+           'read_failed', 'check_file', 'not_a_file', 'md5sum', 'check_md5', 'read_idx', 'load_torchvision',
+           'check_npy_header', 'read_npy', 'load_sprites', 'load_image_folder', 'as_8bit', 'open_image', 'load_dataset',
+           'data_fingerprint', 'WriteError', 'write_failed', 'check_name_length', 'atomic_path', 'write_atomic',
+           'save_png', 'check_png_folder', 'save_pngs', 'save_gif']
 
 # %% ../nbs/00f_datasets.ipynb #6a153951
-import errno, gzip, hashlib, io, math, os, secrets, shutil, warnings, zlib
+import errno, gzip, hashlib, io, math, os, secrets, shutil, stat, warnings, zlib
 from contextlib import contextmanager
 from pathlib import Path
 import numpy as np
 import torch
 
 # %% ../nbs/00f_datasets.ipynb #725a6bc8
+import sys
 from .errors import ArgError, ArgTypeError, CourseError, NotFound
+
+if __name__ == 'ddpm_course.datasets' and 'ddpm_course.data' not in sys.modules:  # imported first
+    # (`import ddpm_course` loads nothing): chapter 00's module, which imports this one at its end,
+    # must load first. This copy steps aside; the one that module imports is the one returned.
+    del sys.modules[__name__]
+    import ddpm_course.data  # noqa: F401
 from ddpm_course.data import (
     CLASS_NAMES,
     DataError,
@@ -62,8 +69,23 @@ def check_file(path, what: str = 'data file') -> Path:
     except OSError as e:  # Python < 3.12 raises for a folder this user may not enter
         raise read_failed(e, path) from e
     if not found:
-        raise NotFound(f"{what} not found: {show_path(path)}")
+        raise not_a_file(path, what)
     return path
+
+
+def not_a_file(path, what: str = 'file') -> CourseError:
+    """The error for a `path` that is not a regular file: `NotFound` if nothing is there, else
+    `DataError` saying what is there (a folder, a FIFO or device, a link to nothing)."""
+    path = Path(path)
+    try:
+        mode = os.stat(path).st_mode
+    except (FileNotFoundError, NotADirectoryError):
+        link = ' (a link to nothing)' if os.path.islink(path) else ''
+        return NotFound(f"{what} not found: {show_path(path)}{link}")
+    except OSError as e:  # permission denied on the way, a name too long, …
+        return read_failed(e, path)
+    kind = 'a directory' if stat.S_ISDIR(mode) else 'not a regular file (a FIFO, socket or device)'
+    return DataError(f"{what} {show_path(path)} is {kind}; expected a file")
 
 
 def md5sum(path) -> str:
@@ -634,6 +656,8 @@ def atomic_path(
 ):
     """A new hidden temporary path beside `path`; on success it replaces `path` in one rename, on
     any error it is removed (a system error as `WriteError`)."""
+    if not isinstance(path, (str, os.PathLike)):
+        raise ArgTypeError('path', f"expected a file name, got {type(path).__name__}")
     path = Path(path)
     if not path.name or path.name in ('.', '..'):
         raise ArgError('path', f"expected a file name, got {str(path)!r}")
@@ -671,8 +695,18 @@ def write_atomic(path, data: bytes) -> Path:
     return Path(path)
 
 
+def _check_batch(images):
+    if not isinstance(images, (torch.Tensor, np.ndarray)):
+        raise ArgTypeError('images', f"expected a tensor [N, C, H, W], got {type(images).__name__}")
+
+
 def _grid_image(images, nrow, scale):
     from PIL import Image
+
+    _check_batch(images)
+    for name, v in (('nrow', nrow), ('scale', scale)):
+        if v is not None and (isinstance(v, bool) or not isinstance(v, int) or not 1 <= v <= 1000):
+            raise ArgError(name, f"expected a whole number in 1 … 1000, got {v!r}")
 
     g = image_grid(images, nrow)
     im = Image.fromarray(g[..., 0] if g.shape[-1] == 1 else g)
@@ -721,6 +755,7 @@ def save_pngs(
     tools read. If one fails, none is kept."""
     from PIL import Image
 
+    _check_batch(images)
     folder = check_png_folder(folder)
     check_name_length(folder, 40)  # the PNGs' names and temporary names inside it
     arrays, paths, new = _as_uint8_hwc(images), [], not folder.exists()
@@ -750,6 +785,10 @@ def save_gif(
     ms: int = 80,  # milliseconds per frame (the last frame is held 1.5 s)
 ):
     "Write a sequence of image batches as an animated GIF of grids, atomically."
+    if not isinstance(frames, (list, tuple)) or not frames:
+        raise ArgError(
+            'frames', f"expected a list of image batches, one per frame, got {frames!r:.60}"
+        )
     pics = [_grid_image(f, nrow, scale) for f in frames]
     data = _encoded(
         pics[0],
