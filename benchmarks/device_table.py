@@ -70,24 +70,40 @@ def header(device) -> str:
     )
 
 
-def label(overrides: dict) -> str:
+def model_width(overrides: dict, device) -> int:
+    "n_feat of a row: the override, else the library's choice for the device where it makes one."
+    import ddpm_course.training as tr
+
+    if 'n_feat' in overrides:
+        return overrides['n_feat']
+    if hasattr(tr, 'device_defaults'):  # device-aware defaults (issue 27)
+        return tr.device_defaults(device, ['n_feat']).get('n_feat', DEFAULT_MODEL['n_feat'])
+    return DEFAULT_MODEL['n_feat']
+
+
+def label(overrides: dict, cfg, n_feat: int) -> str:
     "The settings of a row of ours in words: batch, width, peak learning rate (and bf16)."
-    cfg, nf = (
-        TrainConfig(**{k: v for k, v in overrides.items() if k != 'n_feat'}),
-        DEFAULT_MODEL['n_feat'],
+    words = f"batch {cfg.batch_size:,}, n_feat {n_feat}, lr {cfg.lr:g}" + (
+        ", bf16" if cfg.bf16 else ""
     )
-    nf = overrides.get('n_feat', nf)
-    words = f"batch {cfg.batch_size:,}, n_feat {nf}, lr {cfg.lr:g}" + (", bf16" if cfg.bf16 else "")
     return f"defaults ({words})" if not overrides else words
+
+
+def sampling_words(s) -> str:
+    "A pipeline's sampling settings in words (the guidance interval, where the library has one)."
+    lo, hi = getattr(s, 'guidance_sigma_min', None), getattr(s, 'guidance_sigma_max', None)
+    where = f" for σ in ({lo:g}, {hi:g}]" if lo is not None or hi is not None else ""
+    return f"{s.sampler} {s.n_calls} calls, guidance {s.guidance:g}{where}"
 
 
 def train_ours(overrides, data, minutes, device):
     model_args = dict(DEFAULT_MODEL, **{k: v for k, v in overrides.items() if k in DEFAULT_MODEL})
+    model_args['n_feat'] = model_width(overrides, device)
     config = {k: v for k, v in overrides.items() if k not in DEFAULT_MODEL}
     torch.manual_seed(0)
     model = ContextUnet(in_channels=1, n_classes=10, image_size=28, **model_args)
     schedule = getattr(NoiseSchedule, DEFAULT_SCHEDULE)(model_args['timesteps'])
-    cfg = TrainConfig(minutes=minutes, device=str(device), **config)
+    cfg = TrainConfig(minutes=minutes, device=str(device), **config)  # chooses what is left unset
     cpu0 = time.process_time()
     res = train(model, schedule, data, cfg, progress='none')
     return res, dict(
@@ -96,6 +112,7 @@ def train_ours(overrides, data, minutes, device):
         ips=res.images_per_second,
         cpu_s=time.process_time() - cpu0,
         images=res.steps * cfg.batch_size,
+        label=label(overrides, cfg, model_args['n_feat']),
     )
 
 
@@ -214,9 +231,7 @@ def main():
         else:
             s = obj.pipeline.sampling
             x = obj.pipeline.sample(labels.to(device), generator=gen).cpu()
-            what = (
-                f"{label(all_rows[name])}, {s.sampler} {s.n_calls} calls, guidance {s.guidance:g}"
-            )
+            what = f"{info['label']}, {sampling_words(s)}"
         secs = time.time() - t0
         r = score(x, labels)
         per_cpu = '—' if info['per_cpu_s'] is None else f"{info['per_cpu_s']:,.0f}"
