@@ -28,6 +28,7 @@ from ddpm_course.data import (
     write_failed,
     check_name_length,
 )
+from .datasets import not_a_file
 from .jsonfile import read_json, write_json
 from .card import model_card, card_is_ours, CARD_MARK
 from .errors import ArgError, ArgTypeError, CheckpointError, NotFound
@@ -342,7 +343,9 @@ def read_config(path: Path) -> dict:
     anything is built."""
     f = path / 'config.json'
     if not f.is_file():
-        raise CheckpointError(f"{path}: not a checkpoint directory (no config.json)")
+        if not os.path.lexists(f):
+            raise CheckpointError(f"{path}: not a checkpoint directory (no config.json)")
+        raise CheckpointError(str(not_a_file(f, 'file')))  # a folder, a FIFO, a link to a device
     config = read_json(f)
     missing = [k for k in ('format', 'model', 'schedule') if k not in config]
     if missing:
@@ -393,7 +396,8 @@ def _read_tensors(f: Path, save_id: str = None) -> dict:
     """The tensors of a safetensors file, checked to come from the save `save_id` (when the config
     names one)."""
     if not f.is_file():
-        raise CheckpointError(f"{f}: missing")
+        e = not_a_file(f, 'file')  # missing, or what is there instead: a folder, a FIFO, …
+        raise CheckpointError(f"{f}: missing" if isinstance(e, NotFound) else str(e))
     try:
         with open(f, 'rb'):  # safetensors says "No such file" for a file it may not read
             pass
