@@ -19,6 +19,17 @@ def card_is_ours(f: Path) -> bool:
     return not f.exists() or (f.is_file() and f.read_text(errors='replace').startswith(CARD_MARK))
 
 
+def _guidance_words(s: dict) -> str:
+    "'2.5 while σ_t is in (0.3, 5]' for sampling settings that guide in an interval, else '2.5'."
+    lo, hi = s.get('guidance_sigma_min') or 0, s.get('guidance_sigma_max')
+    band = (
+        ''
+        if lo == 0 and hi is None
+        else f" while σ_t is in ({lo:g}, {'∞' if hi is None else f'{hi:g}'}]"
+    )
+    return f"{s.get('guidance')}{band}"
+
+
 def _quality_line(q) -> str:
     if not q:
         return 'not measured'
@@ -78,7 +89,7 @@ per level) for {m.get('in_channels')}-channel {m.get('image_size')} images, cond
   trained for {config.get('step')} steps
   (budget: {budget or 'unknown'}), batch {tr.get('batch_size')}, lr {tr.get('lr')}
 - recommended sampling: {s.get('sampler')}, {s.get('n_calls')} network calls,
-  guidance {s.get('guidance')}
+  guidance {_guidance_words(s)}
 - measured quality: {_quality_line(config.get('quality'))}
 - files: model.safetensors (raw weights), ema.safetensors (EMA weights, used for sampling),
   config.json, scheduler_config.json (diffusers' `DDPMScheduler`)
