@@ -21,7 +21,7 @@ import torch
 from torch.utils.data import Dataset
 
 # %% ../nbs/00_data.ipynb #d9da32dc
-from .errors import CourseError
+from .errors import CourseError, ArgError, ArgTypeError
 
 
 class DataError(CourseError, ValueError):
@@ -52,6 +52,8 @@ def load_mnist10k(
 # %% ../nbs/00_data.ipynb #e3d153a7
 def to_model_range(images: torch.Tensor) -> torch.Tensor:
     "uint8 images (0…255) → float32 in [-1, 1]."
+    if not isinstance(images, torch.Tensor):
+        raise ArgTypeError('images', f"expected a uint8 tensor, got {type(images).__name__}")
     if images.dtype != torch.uint8:
         raise DataError('images', f"expected dtype uint8, got {images.dtype}")
     return images.float() / 127.5 - 1
@@ -59,6 +61,8 @@ def to_model_range(images: torch.Tensor) -> torch.Tensor:
 
 def to_uint8(images: torch.Tensor) -> torch.Tensor:
     "Float images in [-1, 1] (values outside are clipped) → uint8 0…255."
+    if not isinstance(images, torch.Tensor):
+        raise ArgTypeError('images', f"expected a float tensor, got {type(images).__name__}")
     if not images.is_floating_point():
         raise DataError('images', f"expected a float tensor in [-1, 1], got {images.dtype}")
     if not torch.isfinite(images).all():
@@ -89,6 +93,8 @@ class ImageDataset(Dataset):
             raise DataError(
                 f"{name}: labels must have shape [{len(images)}], got {tuple(labels.shape)}"
             )
+        if not class_names:
+            raise DataError(f"{name}: class_names: expected at least one name, got none")
         if len(labels) and (labels.min() < 0 or labels.max() >= len(class_names)):
             raise DataError(
                 f"{name}: labels must lie in 0 … {len(class_names) - 1}, got {labels.min().item()} "
@@ -144,6 +150,8 @@ def _as_uint8_hwc(images):
 def image_grid(images, nrow: int = None, pad: int = 1) -> np.ndarray:
     """Tile a batch `[N, C, H, W]` into one uint8 array `[rows*(H+pad), nrow*(W+pad), C]`, `nrow`
     images per row."""
+    if nrow is not None and (isinstance(nrow, bool) or not isinstance(nrow, int) or nrow < 1):
+        raise ArgError('nrow', f"expected a positive whole number of images per row, got {nrow!r}")
     imgs = _as_uint8_hwc(images)
     n, h, w, c = imgs.shape
     nrow = nrow or int(np.ceil(np.sqrt(n)))
