@@ -70,6 +70,7 @@ class DigitClassifier(nn.Module):
 
 def as_digits(images) -> torch.Tensor:
     "Check and convert images to float `[N, 1, 28, 28]` in [-1, 1] (uint8 or float input)."
+    kind = type(images).__name__
     try:
         images = torch.as_tensor(images)
     except (ValueError, TypeError, RuntimeError) as e:
@@ -79,7 +80,8 @@ def as_digits(images) -> torch.Tensor:
     if images.ndim != 4 or tuple(images.shape[1:]) != (1, 28, 28):
         raise DataError(
             'images',
-            f"the metrics take 1×28×28 digits [N, 1, 28, 28], got shape {tuple(images.shape)}",
+            f"the metrics take 1×28×28 digits [N, 1, 28, 28], got a {kind} of shape "
+            f"{tuple(images.shape)}",
         )
     if len(images) == 0:
         raise DataError('images', "got no images to measure")

@@ -292,9 +292,12 @@ def check_sample_args(
     if missing:
         raise ArgError('record', f"steps {missing[:5]} are not visited by this sampler")
     if context is not None and hasattr(model, 'n_classes'):
-        context = as_context(
-            context, model.n_classes, shape[0], device, context_dim=model.context_dim
-        )
+        try:
+            context = as_context(
+                context, model.n_classes, shape[0], device, context_dim=model.context_dim
+            )
+        except (ArgError, ArgTypeError) as e:  # as_context calls it `c`; here it is `context`
+            raise type(e)('context' if e.arg == 'c' else e.arg, e.msg) from None
     elif context is not None:
         context = torch.as_tensor(context, device=device)
     return dict(
