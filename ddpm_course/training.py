@@ -19,7 +19,7 @@ import torch
 from .data import ImageDataset, DataError
 from .errors import ArgError, ArgTypeError
 from .schedule import NoiseSchedule
-from .settings import Settings, setting, pick_device
+from .settings import Settings, setting, pick_device, check_setting
 from .unet import ContextUnet
 from .sampling import SamplingConfig
 from ddpm_course.checkpoint import (
@@ -73,6 +73,10 @@ def diffusion_loss(
 ) -> torch.Tensor:
     """The mean squared error between the true and the predicted noise, one random time step per
     image."""
+    if not isinstance(x0, torch.Tensor) or not x0.is_floating_point():
+        raise ArgTypeError(
+            'x0', f"expected float images in [-1, 1], got {getattr(x0, 'dtype', type(x0).__name__)}"
+        )
     n, dev = len(x0), x0.device
     if t is None:
         t = torch.randint(0, schedule.T, (n,), device=dev, generator=generator)
@@ -316,7 +320,9 @@ class EMA:
     "An exponential moving average of a model's parameters (buffers are copied)."
 
     def __init__(self, model: torch.nn.Module, decay: float = 0.999):
-        self.decay = decay
+        if not isinstance(model, torch.nn.Module):
+            raise ArgTypeError('model', f"expected a torch.nn.Module, got {type(model).__name__}")
+        self.decay = check_setting(TrainConfig.declaration('ema_decay'), decay)
         self.shadow = {k: v.detach().clone().float() for k, v in model.state_dict().items()}
 
     @torch.no_grad()
