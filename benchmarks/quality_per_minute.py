@@ -21,6 +21,7 @@ from ddpm_course.data import mnist10k
 from ddpm_course.schedule import NoiseSchedule
 from ddpm_course.unet import ContextUnet, count_parameters
 from ddpm_course.training import train, TrainConfig, pick_device, DEFAULT_MODEL, DEFAULT_SCHEDULE
+from ddpm_course.training import device_defaults
 from ddpm_course.sampling import SamplingConfig
 from ddpm_course.pipeline import Pipeline
 from ddpm_course.data import save_png
@@ -68,6 +69,8 @@ def parse_overrides(pairs) -> tuple:
 
 def ours(minutes, device, overrides=(), grid=None):
     model_args, schedule, config = parse_overrides(overrides)
+    if not any(o.startswith('n_feat=') for o in overrides):  # the width `ddpm-course train` picks
+        model_args['n_feat'] = device_defaults(device, ['n_feat'])['n_feat']
     torch.manual_seed(0)
     model = ContextUnet(in_channels=1, n_classes=10, image_size=28, **model_args)
     sched = getattr(NoiseSchedule, schedule)(model_args['timesteps'])
