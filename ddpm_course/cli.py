@@ -53,6 +53,9 @@ from ddpm_course.training import (
     train,
     check_train_args,
     DEFAULT_MODEL,
+    DEVICE_CHOSEN,
+    device_defaults,
+    device_help,
     DEFAULT_SCHEDULE,
 )
 from .runtime import windowed_mean, dist_info, stop_on_signals, stop_status
@@ -149,7 +152,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_flags(
         t,
         ModelConfig,
-        defaults=DEFAULT_MODEL,
+        defaults={**DEFAULT_MODEL, 'n_feat': device_help('n_feat')},
         skip=[f for f in ModelConfig.__dataclass_fields__ if f not in MODEL_FLAGS],
     )
     add_flags(t, TrainConfig, defaults=dict(minutes=5.0))
@@ -413,9 +416,12 @@ def cmd_train(args):
     else:
         ds = load_dataset(args.data or 'mnist10k')
         c, h, w = ds.image_shape
+        given = {**given_flags(args, ModelConfig), **given_flags(args, TrainConfig)}
+        chosen = device_defaults(device, [k for k in DEVICE_CHOSEN if given.get(k) is None])
         cfg = ModelConfig(
             **{
                 **DEFAULT_MODEL,
+                **{k: v for k, v in chosen.items() if k == 'n_feat'},
                 **given_flags(args, ModelConfig),
                 'in_channels': c,
                 'image_size': (h, w),
@@ -427,6 +433,8 @@ def cmd_train(args):
         torch.manual_seed(getattr(args, 'seed', 0))
         model = ContextUnet(cfg)
         settings = given_flags(args, TrainConfig)
+        settings.update({k: v for k, v in chosen.items() if k in ('batch_size', 'lr')})
+        settings['chosen_for_device'] = chosen['why']
         if not {'steps', 'epochs', 'minutes'} & set(settings):
             settings['minutes'] = 5.0
     run_flags = {
@@ -452,6 +460,8 @@ def cmd_train(args):
             f"batch {config.batch_size}, lr {config.lr:g}; checkpoint {out}",
             file=sys.stderr,
         )
+        if config.chosen_for_device:
+            print(f"chosen for the device: {config.chosen_for_device}", file=sys.stderr)
 
     on_save = snapshot(out, ds, config.seed, samples_context) if rank == 0 else None
     try:
