@@ -301,7 +301,9 @@ def check_edit(check, page, pipe):
                 + ('' if mask is None else f"; kept pixels unchanged: {kept}"),
             )
     _, ms = js_edit(page, x[:1], [int(to[0])], seed=1)
-    print(f"     one digit edited in the browser (SDEdit, 10 steps, guidance {GUIDANCE:g}): {ms / 1000:.2f} s")
+    print(
+        f"     one digit edited in the browser (SDEdit, 10 steps, guidance {GUIDANCE:g}): {ms / 1000:.2f} s"
+    )
     check(
         'edit: one digit, time',
         ms / 1000 <= EDIT_SECONDS,
