@@ -52,10 +52,11 @@ def test_wheel_ships_data_weights_and_entry_point(wheel):
         'ddpm_course/assets/classifier/classifier.safetensors',
         'ddpm_course/__main__.py',
         'ddpm_course/cli.py',
+        'ddpm_course/console.py',
     ):
         assert f in names, f
     entry = next(n for n in names if n.endswith('entry_points.txt'))
-    assert 'ddpm-course = ddpm_course.cli:console' in wheel.read(entry).decode()
+    assert 'ddpm-course = ddpm_course.console:console' in wheel.read(entry).decode()
     assert not any(n.endswith(('.pt', '.pth', '.pkl')) for n in names)
 
 
