@@ -8,11 +8,9 @@ of a weaker model takes the place of the unconditional one) — draws `--n` digi
 DPM-Solver++ from the same starting noise and scores them with chapter 06's classifier: class accuracy, improved
 precision/recall (k = 3) and FID against held-out real digits, and the real digits' own point at the same n.
 
-The rules are applied by wrapping the network, so the library's one sampling loop runs unchanged: `guided_eps` asks the
-wrapper for a conditional and a null-context half in one batch, and the wrapper answers the null half with what the
-rule wants (the conditional prediction outside the interval — guidance off there —, or the weak model's)."""
+The rules are the library's own: `guidance_interval=` and `guide=` of the samplers (chapter 04)."""
 
-import argparse, math, platform, time
+import argparse, platform, time
 import torch
 from ddpm_course.pipeline import load_checkpoint, load_pretrained
 from ddpm_course.sampling import dpm_sample
@@ -23,29 +21,6 @@ from ddpm_course.metrics import (
     precision_recall_from_features,
 )
 from ddpm_course.data import load_mnist10k
-
-
-class Rule(torch.nn.Module):
-    "A noise predictor for `guided_eps`: its null-context half is replaced by `uncond(x, t, c)` as a rule says."
-
-    def __init__(self, model, sigma_lo=0.0, sigma_hi=math.inf, weak=None):
-        super().__init__()
-        self.model, self.weak, self.lo, self.hi = model, weak, sigma_lo, sigma_hi
-        self.n_classes, self.context_dim = model.n_classes, model.context_dim
-        self.timesteps = model.timesteps
-
-    def forward(self, x, t, c=None):
-        if c is None or len(x) % 2:
-            return self.model(x, t, c)
-        n = len(x) // 2
-        xc, tc, cc = x[:n], t[:n], c[:n]
-        cond = self.model(xc, tc, cc)
-        sigma = self.sigmas[int(t[0])]
-        if not self.lo < sigma <= self.hi:
-            return torch.cat([cond, cond])  # guidance off: ε̂_uncond = ε̂_cond
-        if self.weak is not None:
-            return torch.cat([cond, self.weak(xc, tc, cc)])
-        return torch.cat([cond, self.model(x[n:], t[n:], c[n:])])
 
 
 def cpu_name():
@@ -68,7 +43,6 @@ def main():
     torch.set_num_threads(max(1, torch.get_num_threads()))
     pipe = load_pretrained() if a.ckpt == 'pretrained' else load_checkpoint(a.ckpt)
     model, sched = pipe.model.eval(), pipe.schedule
-    sigmas = ((1 - sched.alpha_bars) / sched.alpha_bars).sqrt().tolist()
     weak = load_checkpoint(a.weak).model.eval() if a.weak else None
     clf = load_classifier()
     images, digit = load_mnist10k()
@@ -80,10 +54,10 @@ def main():
     rules = {f'plain w={w:g}': (w, {}) for w in (1, 1.5, 2, 3)}
     for w in (2, 2.5, 3, 4):
         for lo, hi in ((0.1, 2.0), (0.2, 3.0), (0.3, 5.0), (0.5, 10.0), (1.0, 20.0)):
-            rules[f'interval w={w:g} σ∈({lo:g},{hi:g}]'] = (w, dict(sigma_lo=lo, sigma_hi=hi))
+            rules[f'interval w={w:g} σ∈({lo:g},{hi:g}]'] = (w, dict(guidance_interval=(lo, hi)))
     if weak is not None:
         for w in (1.5, 2, 3):
-            rules[f'autoguidance w={w:g}'] = (w, dict(weak=weak))
+            rules[f'autoguidance w={w:g}'] = (w, dict(guide=weak))
     if a.rules:
         keep = a.rules.split(',')
         rules = {k: v for k, v in rules.items() if any(k.startswith(p) for p in keep)}
@@ -101,10 +75,10 @@ def main():
         f"{fid_from_features(held_f, real_f):.1f} | |"
     )
     for name, (w, kw) in rules.items():
-        r = Rule(model, **kw)
-        r.sigmas = sigmas
         t0 = time.time()
-        out = dpm_sample(r, sched, x_T.shape, n_calls=a.calls, context=labels, guidance=w, x_T=x_T)
+        out = dpm_sample(
+            model, sched, x_T.shape, n_calls=a.calls, context=labels, guidance=w, x_T=x_T, **kw
+        )
         secs = time.time() - t0
         f = clf.embed(out)
         acc = (clf.predict(out) == labels).float().mean().item()
