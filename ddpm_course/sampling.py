@@ -71,8 +71,8 @@ def guided_eps(
 
 # %% ../nbs/04_sampling.ipynb #80808b0e
 def noise_levels(schedule: NoiseSchedule) -> torch.Tensor:
-    "σ_t = √((1 − ᾱ_t) / ᾱ_t) for each time step: the noise-to-signal ratio of x_t, [T]."
-    return ((1 - schedule.alpha_bars) / schedule.alpha_bars).sqrt()
+    "σ_t = √((1 − ᾱ_t) / ᾱ_t) = 1/√SNR_t for each time step: the noise-to-signal ratio of x_t, [T]."
+    return schedule.snr().rsqrt()
 
 
 def guidance_weights(
