@@ -1,6 +1,6 @@
 """Issue 27's table for the device it runs on: one minute of training, then images/s, accuracy, precision, recall, FID.
 
-    python benchmarks/device_table.py [--minutes 1] [--n 1000] [--peer-n N] [--rows defaults,peer,...] [--device auto]
+    python benchmarks/device_table.py [--minutes 1] [--n 1000] [--peer-n N] [--rows defaults,peer,...] [--seed 0] [--device auto]
 
 Every row trains from scratch for `--minutes` of wall-clock time on 8,000 of the MNIST-10k digits (chapter 06's
 classifier split: the 8,000 its classifier was trained on), then draws `--n` digits (an equal number per class) with
@@ -13,17 +13,19 @@ instead, a figure that other jobs on a shared machine depress less (on CUDA it i
 
 Rows: ours through the library itself (`train` with `TrainConfig(minutes=…)`, the `Pipeline` it returns sampled with
 its `SamplingConfig` defaults): the defaults, then a grid chosen by device (CUDA: issue 27's grid of batch sizes,
-widths and learning rates; CPU: a peak learning rate of 4e-3, n_feat 24); and the peer to beat, the DeepLearning.AI
-recipe (`dlai_peer.py`: its 2.0 M-parameter ContextUnet, batch 128, Adam, plain MSE; 500-step DDPM, no guidance).
+widths and learning rates; CPU: batch 16, two residual blocks per level, n_feat 24); and the peer to beat, the
+DeepLearning.AI recipe (`dlai_peer.py`: its 2.0 M-parameter ContextUnet, batch 128, Adam, plain MSE; 500-step DDPM,
+no guidance).
 All rows are trained first (the defaults and the peer back to back), then sampled and scored one by one, each line
 printed as soon as it is known. The device is the library's choice (`pick_device`): the same command runs on CUDA."""
 
-import argparse, datetime, os, platform, sys, time
+import argparse, os, sys, time
 from pathlib import Path
 import torch
 
 sys.path.insert(0, str(Path(__file__).parent))
 from dlai_peer import BATCH, PeerRecipe
+from machine import header
 from ddpm_course.data import CLASS_NAMES, ImageDataset, load_mnist10k
 from ddpm_course.metrics import (
     classifier_split,
@@ -47,27 +49,14 @@ GRIDS = {
         'b1024-f64': dict(batch_size=1024, n_feat=64, lr=6e-3),
         'b4096-f32': dict(batch_size=4096, n_feat=32, lr=1.2e-2),
     },
-    'cpu': {'defaults': {}, 'peer': None, 'lr4e-3': dict(lr=4e-3), 'f24': dict(n_feat=24)},
+    'cpu': {
+        'defaults': {},
+        'peer': None,
+        'b16': dict(batch_size=16),  # twice the steps in the same time
+        'blocks2': dict(n_blocks=2),  # deeper: two residual blocks per level
+        'f24': dict(n_feat=24),  # wider
+    },
 }
-
-
-def cpu_name() -> str:
-    for line in open('/proc/cpuinfo') if os.path.exists('/proc/cpuinfo') else ():
-        if line.startswith('model name'):
-            return line.split(':', 1)[1].strip()
-    return platform.processor() or 'CPU'
-
-
-def header(device) -> str:
-    if device.type == 'cuda':
-        what = torch.cuda.get_device_name(device)
-    else:
-        what = f"{cpu_name()}, {os.cpu_count()} cores, {torch.get_num_threads()} torch thread(s)"
-    load = os.getloadavg()[0] if hasattr(os, 'getloadavg') else float('nan')
-    return (
-        f"{what} · torch {torch.__version__} · {datetime.date.today()} · load average "
-        f"{load:.1f} at the start"
-    )
 
 
 def model_width(overrides: dict, device) -> int:
@@ -81,10 +70,14 @@ def model_width(overrides: dict, device) -> int:
     return DEFAULT_MODEL['n_feat']
 
 
-def label(overrides: dict, cfg, n_feat: int) -> str:
-    "The settings of a row of ours in words: batch, width, peak learning rate (and bf16)."
-    words = f"batch {cfg.batch_size:,}, n_feat {n_feat}, lr {cfg.lr:g}" + (
-        ", bf16" if cfg.bf16 else ""
+def label(overrides: dict, cfg, model_args: dict) -> str:
+    "The settings of a row of ours in words: batch, width, depth if not the default's, peak lr (and bf16)."
+    depth = model_args['n_blocks']
+    words = (
+        f"batch {cfg.batch_size:,}, n_feat {model_args['n_feat']}"
+        + (f", n_blocks {depth}" if depth != DEFAULT_MODEL['n_blocks'] else "")
+        + f", lr {cfg.lr:g}"
+        + (", bf16" if cfg.bf16 else "")
     )
     return f"defaults ({words})" if not overrides else words
 
@@ -96,14 +89,16 @@ def sampling_words(s) -> str:
     return f"{s.sampler} {s.n_calls} calls, guidance {s.guidance:g}{where}"
 
 
-def train_ours(overrides, data, minutes, device):
+def train_ours(overrides, data, minutes, device, seed=0):
     model_args = dict(DEFAULT_MODEL, **{k: v for k, v in overrides.items() if k in DEFAULT_MODEL})
     model_args['n_feat'] = model_width(overrides, device)
     config = {k: v for k, v in overrides.items() if k not in DEFAULT_MODEL}
-    torch.manual_seed(0)
+    torch.manual_seed(seed)
     model = ContextUnet(in_channels=1, n_classes=10, image_size=28, **model_args)
     schedule = getattr(NoiseSchedule, DEFAULT_SCHEDULE)(model_args['timesteps'])
-    cfg = TrainConfig(minutes=minutes, device=str(device), **config)  # chooses what is left unset
+    cfg = TrainConfig(
+        minutes=minutes, device=str(device), seed=seed, **config
+    )  # chooses what is left unset
     cpu0 = time.process_time()
     res = train(model, schedule, data, cfg, progress='none')
     return res, dict(
@@ -112,7 +107,7 @@ def train_ours(overrides, data, minutes, device):
         ips=res.images_per_second,
         cpu_s=time.process_time() - cpu0,
         images=res.steps * cfg.batch_size,
-        label=label(overrides, cfg, model_args['n_feat']),
+        label=label(overrides, cfg, model_args),
     )
 
 
@@ -165,6 +160,12 @@ def main():
     ap.add_argument(
         '--textbook-noise', action='store_true', help="peer: √(1−ᾱ) noise (see dlai_peer.py)"
     )
+    ap.add_argument(
+        '--seed',
+        type=int,
+        default=0,
+        help='seed of our rows: initial weights and batches (default 0)',
+    )
     ap.add_argument('--out', default=None, help='also write the table to this markdown file')
     a = ap.parse_args()
     device = pick_device(a.device)
@@ -195,7 +196,7 @@ def main():
             info['images'] = r['steps'] * BATCH
             trained[name] = (peer, dict(info, cpu_s=time.process_time() - cpu0))
         else:
-            trained[name] = train_ours(all_rows[name], data, a.minutes, device)
+            trained[name] = train_ours(all_rows[name], data, a.minutes, device, a.seed)
         info = trained[name][1]
         info['per_cpu_s'] = info['images'] / info['cpu_s'] if device.type == 'cpu' else None
         print(f"trained {name}: {info['steps']} steps, {info['ips']:,.0f} images/s", flush=True)
@@ -204,7 +205,7 @@ def main():
     floors = {n: score.real(n) for n in sorted({a.n, peer_n})}
     table = [
         head,
-        f"{a.minutes:g} min of training on 8,000 digits; scored against 1,000 held-out digits",
+        f"{a.minutes:g} min of training on 8,000 digits (seed {a.seed}); scored against 1,000 held-out digits",
         "",
         "| settings | params | steps | images/s | images/CPU-s | n | accuracy | precision | recall | FID "
         "| FID floor | sampling s |",

@@ -10,7 +10,7 @@ precision/recall (k = 3) and FID against held-out real digits, and the real digi
 
 The rules are the library's own: `guidance_interval=` and `guide=` of the samplers (chapter 04)."""
 
-import argparse, platform, time
+import argparse, time
 import torch
 from ddpm_course.pipeline import load_checkpoint, load_pretrained
 from ddpm_course.sampling import dpm_sample
@@ -21,13 +21,7 @@ from ddpm_course.metrics import (
     precision_recall_from_features,
 )
 from ddpm_course.data import load_mnist10k
-
-
-def cpu_name():
-    for line in open('/proc/cpuinfo'):
-        if line.startswith('model name'):
-            return line.split(':', 1)[1].strip()
-    return platform.processor()
+from machine import cpu_name
 
 
 def main():

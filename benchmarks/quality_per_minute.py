@@ -14,7 +14,8 @@ plain MSE) under the same protocol (same data, batch size, learning rate, budget
 DPM-Solver++ in the same number of calls; it has no null class, so no guidance (diffusers is a benchmark-only
 dependency, in the `dev` extra). Default budgets: 1, 2 and 5 minutes on a CPU, 1 minute on a GPU."""
 
-import argparse, resource, time
+import argparse, resource, sys, time
+from pathlib import Path
 import torch
 import torch.nn.functional as F
 from ddpm_course.data import mnist10k
@@ -23,11 +24,13 @@ from ddpm_course.unet import ContextUnet, count_parameters
 from ddpm_course.training import train, TrainConfig, pick_device, DEFAULT_MODEL, DEFAULT_SCHEDULE
 from ddpm_course.training import device_defaults
 from ddpm_course.sampling import SamplingConfig
-from ddpm_course.pipeline import Pipeline
 from ddpm_course.data import save_png
-
-DEFAULT_SAMPLER, DEFAULT_GUIDANCE = SamplingConfig().sampler, SamplingConfig().guidance
 from ddpm_course.metrics import evaluate
+
+sys.path.insert(0, str(Path(__file__).parent))
+from machine import header
+
+DEFAULTS = SamplingConfig()
 
 N_EVAL, STEPS, BATCH, LR = (
     500,
@@ -171,6 +174,7 @@ def main():
     a = p.parse_args()
     device = pick_device(a.device)
     a.minutes = a.minutes or ([1] if device.type == 'cuda' else [1, 2, 5])
+    head = header(device)  # the load average before this run adds its own
     rows = []
     for m in a.minutes:
         for name, fn in (('ddpm_course', ours), ('diffusers UNet2DModel', reference)):
@@ -182,8 +186,8 @@ def main():
     if a.set:
         print(f"\nours with {' '.join(a.set)}")
     print(
-        f"\ndevice: {torch.cuda.get_device_name(device) if device.type == 'cuda' else 'CPU'}; {N_EVAL} samples, {STEPS} calls, "
-        f"guidance {DEFAULT_GUIDANCE} (ours, {DEFAULT_SAMPLER}; the reference: diffusers DPM-Solver++, no guidance)"
+        f"\n{head}\n{N_EVAL} samples, {STEPS} calls; ours: {DEFAULTS.sampler}, guidance "
+        f"{DEFAULTS.guidance} for σ_t in {DEFAULTS.guidance_interval}; the reference: diffusers DPM-Solver++, no guidance"
     )
     print(
         f"{'min':>4} {'model':<22}{'params':>9}{'steps':>7}{'img/s':>7}{'FID':>8}{'floor':>7}{'KID':>8}{'acc':>7}{'peak MB':>9}"

@@ -83,6 +83,22 @@ PASSED_ON = tuple(
 
 
 @patch
+def guiding(
+    self: Pipeline,
+    guidance: float = None,  # the weight (default: the pipeline's)
+    **kwargs,  # more sampler arguments (`guidance_interval`, `guide` override the pipeline's)
+) -> dict:
+    "A sampler's guidance arguments: those given, else the pipeline's (weight, interval, guide)."
+    w = self.sampling.guidance if guidance is None else guidance
+    return {
+        'guidance_interval': self.sampling.guidance_interval,
+        'guide': self.guide,
+        **kwargs,
+        'guidance': w,
+    }
+
+
+@patch
 def sample(
     self: Pipeline,
     context=None,  # class indices [N], context vectors [N, context_dim], or None (unconditional)
@@ -96,7 +112,6 @@ def sample(
 ):
     "Draw images in [-1, 1] with the pipeline's sampling settings, or those given here."
     check_kwargs('Pipeline.sample', kwargs, PASSED_ON)
-    kwargs.setdefault('guide', self.guide)
     given = dict(sampler=sampler, n_calls=n_calls, guidance=guidance)
     s = dict(self.sampling.to_dict(), **{k: v for k, v in given.items() if v is not None})
     if sampler is not None and n_calls is None:
@@ -124,12 +139,10 @@ def sample(
         self.schedule,
         shape,
         context=context,
-        guidance=s.guidance,
-        guidance_interval=kwargs.pop('guidance_interval', s.guidance_interval),
         generator=generator,
         x_T=x_T,
         **calls,
-        **kwargs,
+        **self.guiding(s.guidance, **kwargs),
     )
 
 # %% ../nbs/05b_pipeline.ipynb #d35a66fc

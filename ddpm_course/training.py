@@ -135,8 +135,8 @@ def cuda_choice(grid: list = H200_MINUTE) -> dict:
 
 _CUDA = cuda_choice()
 DEVICE_DEFAULTS = dict(
-    cpu=dict(batch_size=32, lr=4e-3, n_feat=16),  # measured on a 2-core CPU (chapter 06)
-    mps=dict(batch_size=32, lr=4e-3, n_feat=16),  # the CPU's: MPS is unmeasured
+    cpu=dict(batch_size=16, lr=4e-3, n_feat=16),  # measured on a 2-core CPU (chapter 06)
+    mps=dict(batch_size=16, lr=4e-3, n_feat=16),  # the CPU's: MPS is unmeasured
     cuda={k: _CUDA[k] for k in DEVICE_CHOSEN},
 )
 DEVICE_WHY = dict(
@@ -178,7 +178,7 @@ def device_defaults(
 
 
 def device_help(name: str) -> str:
-    "What `--help` says of a setting chosen for the device: '32 on a CPU or MPS, 1,024 on CUDA'."
+    "What `--help` says of a setting chosen for the device: '16 on a CPU or MPS, 1,024 on CUDA'."
     cpu, cuda = DEVICE_DEFAULTS['cpu'][name], DEVICE_DEFAULTS['cuda'][name]
     fmt = lambda v: f"{v:,}" if isinstance(v, int) else f"{v:g}"
     return f"{fmt(cpu)} on a CPU or MPS, {fmt(cuda)} on CUDA"
