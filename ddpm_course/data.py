@@ -125,7 +125,7 @@ class ImageDataset(Dataset):
         shape, n = self.image_shape, self.n_classes
         return f"ImageDataset({self.name!r}, {len(self)} images of {shape}, {n} classes)"
 
-
+# %% ../nbs/00_data.ipynb #7b3b72ac
 def mnist10k() -> ImageDataset:
     "The embedded MNIST-10k digits as an `ImageDataset`."
     return ImageDataset(*load_mnist10k(), CLASS_NAMES, name='mnist10k')
@@ -165,7 +165,7 @@ def image_grid(images, nrow: int = None, pad: int = 1) -> np.ndarray:
         ] = im
     return grid
 
-
+# %% ../nbs/00_data.ipynb #d73592ac
 def show_images(
     images,  # uint8 [N, C, H, W], or float in [-1, 1]
     labels=None,  # optional int labels [N], drawn as titles
@@ -249,6 +249,7 @@ from ddpm_course.datasets import (
     read_npy,
 )
 
+# %% ../nbs/00_data.ipynb #fac99c9e
 _all_ = [
     'md5sum',
     'check_md5',

@@ -67,7 +67,7 @@ class DigitClassifier(nn.Module):
         "Penultimate features `[N, 128]` of each image, in float64."
         return torch.cat([self.features(b).double() for b in _batches(self, images, batch_size)])
 
-
+# %% ../nbs/06_evaluation.ipynb #dd6cdc3c
 def as_digits(images) -> torch.Tensor:
     "Check and convert images to float `[N, 1, 28, 28]` in [-1, 1] (uint8 or float input)."
     kind = type(images).__name__
@@ -273,7 +273,7 @@ MAX_SAMPLES = (
     100_000  # the most images `load_samples` reads from a file: what `sample` draws at once
 )
 
-
+# %% ../nbs/06_evaluation.ipynb #c0cfcd69
 def load_samples(path) -> tuple:
     """Images and labels from an `.npz` file with `images` uint8 [N, 1, 28, 28] (N ≤ `MAX_SAMPLES`)
     and optional `labels` int [N]: headers checked, then only the bytes they announce inflated."""
@@ -324,7 +324,7 @@ def load_samples(path) -> tuple:
         labels, len(images), where=f"{path}: 'labels'"
     )
 
-
+# %% ../nbs/06_evaluation.ipynb #31e2be96
 def evaluate(
     images,  # float [-1, 1] or uint8 [N, 1, 28, 28], or the path of an .npz file
     labels=None,  # the asked class of each image (−1: unconditional), for class accuracy
@@ -397,7 +397,7 @@ def precision_recall_from_features(
         recall=_covered(real, fake, _kth_nn_distance(fake, k)).double().mean().item(),
     )
 
-
+# %% ../nbs/06_evaluation.ipynb #9961ba89
 def precision_recall(
     images,  # generated digits: float [-1, 1] or uint8 [N, 1, 28, 28]
     k: int = 3,

@@ -102,7 +102,7 @@ def default_calls(sampler: str, top: int) -> int:
     "Network calls when none are given: the sampler's `DEFAULT_CALLS`, at most `top` (ddpm: `top`)."
     return min(DEFAULT_CALLS[sampler] or top, top)
 
-
+# %% ../nbs/04_sampling.ipynb #01515095
 @dataclass
 class SamplingConfig(Settings):
     """How to sample a model: the sampler, its network calls and the guidance weight (config.json's
@@ -213,7 +213,7 @@ def _check_x_T(x_T, shape, device):
         raise ArgError('x_T', "contains NaN or inf")
     return x_T.to(device, torch.float32)
 
-
+# %% ../nbs/04_sampling.ipynb #9f254510
 def _check_callables(model, generator, callback, record) -> set:
     "The checks of what a sampler is handed besides numbers: the model's weights, the generator, …"
     w = next(model.parameters(), None) if isinstance(model, torch.nn.Module) else None
@@ -247,7 +247,7 @@ def _check_guide(guide, model, T: int, device):
     if isinstance(guide, torch.nn.Module) and model_device(guide).type != device.type:
         raise ArgError('guide', f"is on {model_device(guide)}, the images on {device}")
 
-
+# %% ../nbs/04_sampling.ipynb #c57aee42
 def check_sample_args(
     model,
     sampler,
@@ -348,7 +348,7 @@ class Sampler:
         "(x at `t_next`, x̂₀) from x at `t`."
         raise NotImplementedError
 
-
+# %% ../nbs/04_sampling.ipynb #0fdf0bb2
 @torch.inference_mode()
 def sample_loop(
     model,  # a noise predictor `model(x_t, t, c) -> ε̂`
@@ -496,7 +496,7 @@ class DDPM(Sampler):
 # the keyword arguments the sampling functions pass on to `run_sampler`
 SAMPLE_ARGS = tuple(inspect.signature(run_sampler).parameters)[3:]
 
-
+# %% ../nbs/04_sampling.ipynb #32efc47c
 @delegates(run_sampler, but=['sampler'])
 def ddpm_sample(
     model,  # a noise predictor `model(x_t, t, c) -> ε̂`
@@ -575,7 +575,7 @@ def trailing_timesteps(T: int, n_calls: int) -> list:
 # add nothing)
 DPM_LAMBDA_MIN = -3.0
 
-
+# %% ../nbs/05_fast_sampling.ipynb #338e1aca
 def dpm_timesteps(
     schedule: NoiseSchedule,
     n_calls: int,
@@ -670,7 +670,7 @@ class DPMSolver(Sampler):
         self.prev_x0, self.h_prev = x0, h
         return x, x0
 
-
+# %% ../nbs/05_fast_sampling.ipynb #8ccdf091
 @delegates(run_sampler, but=['sampler'])
 def dpm_sample(
     model,  # a noise predictor `model(x_t, t, c) -> ε̂`

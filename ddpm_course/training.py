@@ -59,7 +59,7 @@ def batch_randomness(
     keep = torch.rand(batch_size, device=device, generator=generator) >= p_uncond
     return idx, t, noise, keep
 
-
+# %% ../nbs/03_training.ipynb #1ae26947
 def diffusion_loss(
     model,  # noise predictor `model(x_t, t, c)` (or a DistributedDataParallel around one)
     schedule: NoiseSchedule,
@@ -146,7 +146,7 @@ DEVICE_WHY = dict(
     "minute (chapter 03's grid)",
 )
 
-
+# %% ../nbs/03_training.ipynb #d81482fb
 def device_type(device) -> str:
     """'cpu', 'cuda' or 'mps' for a device name or `torch.device` ('auto' as `pick_device` picks
     it); whether it exists is `pick_device`'s check."""
@@ -186,7 +186,7 @@ def device_help(name: str) -> str:
 # %% ../nbs/03_training.ipynb #e9424818
 DEVICE_PATTERN = r'auto|cpu|mps|cuda(:\d{1,4})?'  # the devices a setting may name
 
-
+# %% ../nbs/03_training.ipynb #7f2287dc
 @dataclass
 class TrainConfig(Settings):
     "Every setting of a training run (saved in the checkpoint's config.json)."
@@ -259,7 +259,7 @@ class TrainConfig(Settings):
             if getattr(self, k) is not None
         }
 
-
+# %% ../nbs/03_training.ipynb #f29561d2
 WARMUP_MAX_FRACTION = 0.1  # warm-up never takes more than this fraction of the budget
 
 
@@ -411,7 +411,7 @@ def check_data_fits(model: ContextUnet, dataset: ImageDataset):
             f"{model.n_classes}"
         )
 
-
+# %% ../nbs/03_training.ipynb #92ff16f7
 def check_captions(model: ContextUnet, dataset: ImageDataset, captions: torch.Tensor = None):
     "Raise `ArgError` unless `captions` (None for class labels) fits `model` and `dataset`."
     dim = getattr(model, 'context_dim', model.n_classes)
@@ -442,7 +442,7 @@ def check_captions(model: ContextUnet, dataset: ImageDataset, captions: torch.Te
     if not torch.isfinite(captions).all():
         raise ArgError('captions', "contains NaN or inf")
 
-
+# %% ../nbs/03_training.ipynb #6c06b80b
 def check_train_args(model, schedule, dataset, config, captions, out, resume, progress):
     "Every check `train` makes before the first step, so a run is never lost at its end."
     kinds = (

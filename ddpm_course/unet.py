@@ -104,7 +104,7 @@ INDEX_DTYPES = (
     torch.uint8,
 )  # integer types accepted for time steps and class indices
 
-
+# %% ../nbs/02_unet.ipynb #794591d2
 def as_context(
     c,  # None, int64 class indices [N], or float vectors [N, context_dim]
     n_classes: int,  # number of classes the model knows
@@ -162,7 +162,7 @@ def as_context(
 # %% ../nbs/02_unet.ipynb #25c9e64d
 MAX_PARAMETERS = 100_000_000  # the largest network a config may ask for (400 MB of float32 weights)
 
-
+# %% ../nbs/02_unet.ipynb #ec32643d
 @dataclass
 class ModelConfig(Settings):
     "The settings of a `ContextUnet` (config.json's `model`)."
@@ -334,7 +334,7 @@ def as_steps(t, n: int, T: int, device=None) -> torch.Tensor:
         )
     return t.long()
 
-
+# %% ../nbs/02_unet.ipynb #aa892d12
 @patch
 def check_call(self: ContextUnet, x: torch.Tensor, t, c=None) -> tuple:
     "`(x, t, c)` ready for `forward`, each checked once: the door in front of the bare network."
