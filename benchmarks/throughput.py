@@ -10,7 +10,8 @@ Prints three tables:
 3. network evaluations/s for the speed options: chunk size, channels_last, torch.compile.
 Peak memory: CUDA, allocated by PyTorch; CPU, the process's peak resident size so far."""
 
-import argparse, resource, time
+import argparse, resource, sys, time
+from pathlib import Path
 import torch
 from ddpm_course.schedule import NoiseSchedule
 from ddpm_course.unet import ContextUnet, count_parameters
@@ -25,7 +26,10 @@ from ddpm_course.pipeline import load_pretrained
 from ddpm_course.sampling import ddpm_sample, ddim_sample, dpm_sample
 from ddpm_course.sampling import SamplingConfig
 
-DEFAULT_SAMPLER, DEFAULT_GUIDANCE = SamplingConfig().sampler, SamplingConfig().guidance
+sys.path.insert(0, str(Path(__file__).parent))
+from machine import header
+
+DEFAULT_GUIDANCE = SamplingConfig().guidance
 
 
 def peak_mb(device):
@@ -84,15 +88,14 @@ def main():
     device = pick_device(a.device)
     gpu = device.type == 'cuda'
     sched = getattr(NoiseSchedule, DEFAULT_SCHEDULE)(DEFAULT_MODEL['timesteps'])
-    print(
-        f"device: {torch.cuda.get_device_name(device) if gpu else 'CPU'} ({torch.get_num_threads()} threads), torch {torch.__version__}"
-    )
+    print(header(device))
     print(f"default model {DEFAULT_MODEL}, {DEFAULT_SCHEDULE} schedule\n")
 
     print("1. training")
     print(f"{'size':>5}{'batch':>7}{'params':>9}{'img/s':>9}{'peak MB':>9}")
     sizes = [28] if a.quick else [16, 28, 32]
-    batches = ([32] if a.quick else [16, 32, 64, 128]) if not gpu else [128, 512, 2048]
+    quick = sorted({TrainConfig(device=str(device)).batch_size, 32})  # the default and the old one
+    batches = (quick if a.quick else [8, 16, 32, 64, 128]) if not gpu else [128, 512, 2048]
     for size in sizes:
         for bs in batches:
             model = default_model(size, device)
@@ -165,9 +168,10 @@ def main():
     pre = load_pretrained(device=device)
     labels = torch.arange(1000) % 10
     secs = timed(lambda: pre.sample(labels), device, 1)
+    s = pre.sampling
     print(
-        f"1,000 digits from the shipped checkpoint with the defaults ({DEFAULT_SAMPLER}, {pre.sampling.n_calls} "
-        f"calls, w = {DEFAULT_GUIDANCE}): {secs:.1f} s",
+        f"1,000 digits from the shipped checkpoint with its sampling ({s.sampler}, {s.n_calls} calls, "
+        f"w = {s.guidance} for σ_t in {s.guidance_interval}): {secs:.1f} s",
         flush=True,
     )
 
