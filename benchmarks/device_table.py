@@ -13,9 +13,9 @@ instead, a figure that other jobs on a shared machine depress less (on CUDA it i
 
 Rows: ours through the library itself (`train` with `TrainConfig(minutes=…)`, the `Pipeline` it returns sampled with
 its `SamplingConfig` defaults): the defaults, then a grid chosen by device (CUDA: issue 27's grid of batch sizes,
-widths and learning rates; CPU: batch 16, two residual blocks per level, n_feat 24); and the peer to beat, the
-DeepLearning.AI recipe (`dlai_peer.py`: its 2.0 M-parameter ContextUnet, batch 128, Adam, plain MSE; 500-step DDPM,
-no guidance).
+widths and learning rates; CPU: batch 16, two residual blocks per level, attention at 7×7, n_feat 24); and the peer
+to beat, the DeepLearning.AI recipe (`dlai_peer.py`: its 2.0 M-parameter ContextUnet, batch 128, Adam, plain MSE;
+500-step DDPM, no guidance).
 All rows are trained first (the defaults and the peer back to back), then sampled and scored one by one, each line
 printed as soon as it is known. The device is the library's choice (`pick_device`): the same command runs on CUDA."""
 
@@ -36,7 +36,7 @@ from ddpm_course.metrics import (
 from ddpm_course.schedule import NoiseSchedule
 from ddpm_course.settings import pick_device
 from ddpm_course.training import DEFAULT_MODEL, DEFAULT_SCHEDULE, TrainConfig, train
-from ddpm_course.unet import ContextUnet, count_parameters
+from ddpm_course.unet import ContextUnet, ModelConfig, count_parameters
 
 # settings of ours per row (ContextUnet or TrainConfig fields); 'peer' is the DeepLearning.AI recipe
 GRIDS = {
@@ -54,6 +54,7 @@ GRIDS = {
         'peer': None,
         'b16': dict(batch_size=16),  # twice the steps in the same time
         'blocks2': dict(n_blocks=2),  # deeper: two residual blocks per level
+        'attn': dict(attention=True),  # self-attention at the 7×7 level
         'f24': dict(n_feat=24),  # wider
     },
 }
@@ -76,6 +77,7 @@ def label(overrides: dict, cfg, model_args: dict) -> str:
     words = (
         f"batch {cfg.batch_size:,}, n_feat {model_args['n_feat']}"
         + (f", n_blocks {depth}" if depth != DEFAULT_MODEL['n_blocks'] else "")
+        + (", attention at 7×7" if model_args.get('attention') else "")
         + f", lr {cfg.lr:g}"
         + (", bf16" if cfg.bf16 else "")
     )
@@ -90,9 +92,10 @@ def sampling_words(s) -> str:
 
 
 def train_ours(overrides, data, minutes, device, seed=0):
-    model_args = dict(DEFAULT_MODEL, **{k: v for k, v in overrides.items() if k in DEFAULT_MODEL})
+    is_model = lambda k: k in ModelConfig.__dataclass_fields__  # else a TrainConfig field
+    model_args = dict(DEFAULT_MODEL, **{k: v for k, v in overrides.items() if is_model(k)})
     model_args['n_feat'] = model_width(overrides, device)
-    config = {k: v for k, v in overrides.items() if k not in DEFAULT_MODEL}
+    config = {k: v for k, v in overrides.items() if not is_model(k)}
     torch.manual_seed(seed)
     model = ContextUnet(in_channels=1, n_classes=10, image_size=28, **model_args)
     schedule = getattr(NoiseSchedule, DEFAULT_SCHEDULE)(model_args['timesteps'])

@@ -95,6 +95,7 @@ MODEL_FLAGS = (
     'n_feat',
     'n_blocks',
     'timesteps',
+    'attention',
 )  # the `ModelConfig` fields a user sets; the data set the others
 
 
