@@ -2,8 +2,9 @@
 
     python benchmarks/quality_per_minute.py [--minutes 1 2 5] [--device cpu|cuda] [--no-reference] [--set KEY=VALUE ...]
 
-`--set` changes one default of ours for an ablation: a `ContextUnet` argument (n_feat, n_blocks, timesteps), `schedule`
-(linear or cosine) or a `TrainConfig` field (batch_size, lr, min_snr_gamma, ema_decay, p_uncond, warmup; `none` for None).
+`--set` changes one default of ours for an ablation: a `ContextUnet` argument (n_feat, n_blocks, attention, timesteps),
+`schedule` (linear or cosine) or a `TrainConfig` field (batch_size, lr, min_snr_gamma, ema_decay, p_uncond, warmup),
+each value read and checked as its `ddpm-course train` flag would be (`none` for None, `true`/`false` for a switch).
 
 For each budget, trains from scratch with the defaults of `ddpm-course train` (model, schedule, `TrainConfig()`),
 draws 500 conditional digits (50 per class) with the defaults of `ddpm-course sample` (sampler, calls, guidance) and
@@ -20,7 +21,8 @@ import torch
 import torch.nn.functional as F
 from ddpm_course.data import mnist10k
 from ddpm_course.schedule import NoiseSchedule
-from ddpm_course.unet import ContextUnet, count_parameters
+from ddpm_course.unet import ContextUnet, ModelConfig, count_parameters
+from ddpm_course.settings import flag_type
 from ddpm_course.training import train, TrainConfig, pick_device, DEFAULT_MODEL, DEFAULT_SCHEDULE
 from ddpm_course.training import device_defaults
 from ddpm_course.sampling import SamplingConfig
@@ -46,6 +48,9 @@ def peak_mb(device):
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+FIXED_BY_DATA = ('in_channels', 'n_classes', 'image_size', 'context_dim')
+
+
 def parse_overrides(pairs) -> tuple:
     "(model arguments, schedule name, TrainConfig arguments) from the defaults and `KEY=VALUE` overrides."
     model, schedule, config = dict(DEFAULT_MODEL), DEFAULT_SCHEDULE, {}
@@ -54,19 +59,16 @@ def parse_overrides(pairs) -> tuple:
         if key == 'schedule':
             schedule = value
             continue
-        v = (
-            None
-            if value.lower() == 'none'
-            else float(value)
-            if any(ch in value for ch in '.e')
-            else int(value)
-        )
-        if key in model:
-            model[key] = v
-        elif key in TrainConfig.__dataclass_fields__:
-            config[key] = v
-        else:
+        cls = next((c for c in (ModelConfig, TrainConfig) if key in c.__dataclass_fields__), None)
+        if cls is None:
             raise SystemExit(f"--set: unknown setting {key!r}")
+        if key in FIXED_BY_DATA:
+            raise SystemExit(f"--set: {key} is fixed by the data (MNIST-10k's digits and classes)")
+        try:  # the settings' own parser: the value converted and checked as its flag would be
+            v = flag_type(cls.declaration(key))(value)
+        except argparse.ArgumentTypeError as e:
+            raise SystemExit(f"--set {key}: {e}") from None
+        (model if cls is ModelConfig else config)[key] = v
     return model, schedule, config
 
 
