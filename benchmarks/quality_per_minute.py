@@ -22,7 +22,8 @@ import torch.nn.functional as F
 from ddpm_course.data import mnist10k
 from ddpm_course.schedule import NoiseSchedule
 from ddpm_course.unet import ContextUnet, ModelConfig, count_parameters
-from ddpm_course.settings import flag_type
+from ddpm_course.errors import ArgError
+from ddpm_course.settings import parse_settings
 from ddpm_course.training import train, TrainConfig, pick_device, DEFAULT_MODEL, DEFAULT_SCHEDULE
 from ddpm_course.training import device_defaults
 from ddpm_course.sampling import SamplingConfig
@@ -53,23 +54,19 @@ FIXED_BY_DATA = ('in_channels', 'n_classes', 'image_size', 'context_dim')
 
 def parse_overrides(pairs) -> tuple:
     "(model arguments, schedule name, TrainConfig arguments) from the defaults and `KEY=VALUE` overrides."
-    model, schedule, config = dict(DEFAULT_MODEL), DEFAULT_SCHEDULE, {}
-    for pair in pairs:
-        key, _, value = pair.partition('=')
-        if key == 'schedule':
-            schedule = value
-            continue
-        cls = next((c for c in (ModelConfig, TrainConfig) if key in c.__dataclass_fields__), None)
-        if cls is None:
-            raise SystemExit(f"--set: unknown setting {key!r}")
-        if key in FIXED_BY_DATA:
-            raise SystemExit(f"--set: {key} is fixed by the data (MNIST-10k's digits and classes)")
-        try:  # the settings' own parser: the value converted and checked as its flag would be
-            v = flag_type(cls.declaration(key))(value)
-        except argparse.ArgumentTypeError as e:
-            raise SystemExit(f"--set {key}: {e}") from None
-        (model if cls is ModelConfig else config)[key] = v
-    return model, schedule, config
+    schedule = next(
+        (p.partition('=')[2] for p in pairs if p.startswith('schedule=')), DEFAULT_SCHEDULE
+    )
+    try:
+        model, config = parse_settings(
+            [p for p in pairs if not p.startswith('schedule=')], ModelConfig, TrainConfig
+        )
+    except ArgError as e:
+        raise SystemExit(f"--{e}") from None
+    fixed = sorted(set(model) & set(FIXED_BY_DATA))
+    if fixed:
+        raise SystemExit(f"--set: {fixed[0]} is fixed by the data (MNIST-10k's digits and classes)")
+    return dict(DEFAULT_MODEL, **model), schedule, config
 
 
 def ours(minutes, device, overrides=(), grid=None):

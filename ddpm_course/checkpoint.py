@@ -746,12 +746,20 @@ def check_quality(quality) -> dict:
 def record_quality(
     path,  # a checkpoint directory
     quality: dict,  # e.g. dict(n=1000, sampler='dpm', n_calls=10, guidance=2.0, fid=…, …)
+    sampling: dict = None,  # the sampling it was measured with, to recommend from now on
 ):
-    """Write measured sample quality into a checkpoint's config.json and model card, each file
-    replaced in one rename."""
+    """Write measured sample quality (and, if given, the sampling it recommends) into a checkpoint's
+    config.json and model card, each file replaced in one rename."""
+    from .sampling import (
+        SamplingConfig,
+    )  # chapter 04's settings: checked before anything is written
+
     quality, path = check_quality(quality), _resolve(path)
+    if sampling is not None:
+        sampling = SamplingConfig.from_dict(sampling, 'sampling').to_dict()
     config = read_config(path)
     config['quality'] = quality
+    config['sampling'] = sampling or config.get('sampling')
     if card_is_ours(path / 'README.md'):
         with atomic_path(path / 'README.md') as tmp:
             tmp.write_text(model_card(config))

@@ -14,7 +14,7 @@ __all__ = ['TEXT_ENCODER', 'TEXT_DIM', 'TEXT_EXTRA', 'DIGIT_WORDS', 'DIGIT_TEMPL
 import functools, io, os, re
 import torch
 from .data import CLASS_NAMES, image_grid
-from .training import TrainConfig, PRETRAINED_MODEL, PRETRAINED_TRAINING
+from .training import TrainConfig
 from .errors import CourseError, ArgError
 
 # %% ../nbs/08_text.ipynb #21777b7b
@@ -168,8 +168,18 @@ def prompt_label(prompt: str, class_names=CLASS_NAMES) -> int:
     return ks.pop() if len(ks) == 1 else -1
 
 # %% ../nbs/08_text.ipynb #5cad3776
-PRETRAINED_TEXT_MODEL = dict(PRETRAINED_MODEL, context_dim=TEXT_DIM)
-PRETRAINED_TEXT_TRAINING = PRETRAINED_TRAINING  # the class model's recipe, unchanged
+PRETRAINED_TEXT_MODEL = dict(
+    in_channels=1,
+    n_feat=16,
+    n_classes=10,
+    image_size=28,
+    timesteps=500,
+    n_blocks=1,
+    context_dim=TEXT_DIM,
+)  # chapter 03's default network with text contexts (the digit model's until it grew)
+PRETRAINED_TEXT_TRAINING = TrainConfig(
+    steps=9000, seed=0, device='cpu', batch_size=32, lr=2e-3
+)  # the digit model's recipe when the text model was trained
 
 # %% ../nbs/08_text.ipynb #27ca8a37
 def sample_prompts(
