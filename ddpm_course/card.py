@@ -77,12 +77,13 @@ def model_card(config: dict) -> str:
         else f"{m.get('n_classes')} classes"
     )
     names = ', '.join(map(str, ds.get('class_names', []))) or '?'
+    attention = ', self-attention at the lowest resolution' if m.get('attention') else ''
     return f"""{CARD_MARK}
 # ddpm_course checkpoint
 
 A DDPM noise predictor (`ContextUnet`, {m.get('n_feat')} features, {m.get('n_blocks', 1)} block(s)
-per level) for {m.get('in_channels')}-channel {m.get('image_size')} images, conditioned on
-{context}.
+per level{attention}) for {m.get('in_channels')}-channel {m.get('image_size')} images,
+conditioned on {context}.
 
 - data: {ds.get('name', 'unknown')} ({ds.get('size', '?')} images; classes {names})
 - schedule: {config['schedule'].get('kind')}, T = {m.get('timesteps')};

@@ -750,9 +750,7 @@ def record_quality(
 ):
     """Write measured sample quality (and, if given, the sampling it recommends) into a checkpoint's
     config.json and model card, each file replaced in one rename."""
-    from .sampling import (
-        SamplingConfig,
-    )  # chapter 04's settings: checked before anything is written
+    from ddpm_course.sampling import SamplingConfig  # chapter 04's: checked before writing
 
     quality, path = check_quality(quality), _resolve(path)
     if sampling is not None:
