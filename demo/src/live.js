@@ -25,7 +25,7 @@ const NO_WASM = 'This live demo needs WebAssembly, which this browser does not o
 
 export const MAX_IMAGES = 400;                                 // images per call: more would hold the model for minutes
 export const GUIDANCE_RANGE = [0, 10];                         // classifier-free guidance weights the demo accepts
-export const GUIDANCE_DEFAULT = 2.5;                          // the shipped checkpoint's recommended weight (config.json's
+export const GUIDANCE_DEFAULT = 1.5;                          // the shipped checkpoint's recommended weight (config.json's
                                                               // sampling; tools/check_demo.py checks they agree)
 export const MAX_SEED = 2 ** 32 - 1;                           // the generator's state is 32 bits (ddpm.randn)
 
