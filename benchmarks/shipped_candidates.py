@@ -16,15 +16,10 @@ from pathlib import Path
 import torch
 
 sys.path.insert(0, str(Path(__file__).parent))
+from device_table import Scorer  # chapter 06's held-out reference and scores
 from machine import header
-from ddpm_course.data import load_mnist10k, mnist10k
-from ddpm_course.metrics import (
-    classifier_split,
-    evaluate,
-    fid_from_features,
-    load_classifier,
-    precision_recall_from_features,
-)
+from ddpm_course.data import mnist10k
+from ddpm_course.metrics import evaluate
 from ddpm_course.pipeline import load_checkpoint
 from ddpm_course.sampling import dpm_sample
 from ddpm_course.schedule import NoiseSchedule
@@ -57,10 +52,7 @@ def trained(name, steps, pairs):
 
 def scores(name, model, schedule) -> list:
     "Chapter 06's held-out scores of `model` for each rule and weight, printed as they come."
-    images, labels = load_mnist10k()
-    clf = load_classifier()
-    ref_f = clf.embed(images[classifier_split()[1][:1000]])
-    asked = torch.arange(10).repeat_interleave(100)
+    score, asked = Scorer(), torch.arange(10).repeat_interleave(100)
     x_T = torch.randn(1000, 1, 28, 28, generator=torch.Generator().manual_seed(0))
     rows = []
     for rule, given, weights in RULES:
@@ -76,13 +68,14 @@ def scores(name, model, schedule) -> list:
                     x_T=x_T,
                     **given,
                 )
-            f, card = clf.embed(x), evaluate(x, asked)
+            r, card = score(x, asked), evaluate(x, asked)
             r = dict(
                 rule=rule,
                 w=w,
-                accuracy=round((clf.predict(x) == asked).float().mean().item(), 4),
-                **{k: round(v, 3) for k, v in precision_recall_from_features(ref_f, f).items()},
-                fid=round(fid_from_features(f, ref_f), 2),
+                accuracy=round(r['accuracy'], 4),
+                precision=round(r['precision'], 3),
+                recall=round(r['recall'], 3),
+                fid=round(r['fid'], 2),
                 fid_all=round(card['fid'], 2),
                 fid_all_floor=round(card['fid_floor'], 2),
             )
