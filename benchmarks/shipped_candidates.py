@@ -11,7 +11,7 @@ from one fixed starting noise, DPM-Solver++ in 10 calls, plain guidance at w = 1
 and FID against all of MNIST-10k with its floor (the model card's FID). `--out` appends the run to a JSON file.
 Two trainings with `--threads 1` side by side use a 2-core CPU fully."""
 
-import argparse, json, sys, time
+import argparse, json, sys
 from pathlib import Path
 import torch
 
@@ -43,9 +43,12 @@ def trained(name, steps, pairs):
     torch.manual_seed(0)
     model = ContextUnet(**{**PRETRAINED_MODEL, **model_args})
     schedule = getattr(NoiseSchedule, DEFAULT_SCHEDULE)(model.timesteps)
-    cfg = TrainConfig(steps=steps, seed=0, device='cpu', **config)
+    cfg = TrainConfig(
+        **{'steps': steps, 'seed': 0, 'device': 'cpu', **config}
+    )  # --set may change any
     res = train(model, schedule, mnist10k(), cfg, out=Path('runs') / name, progress='lines')
-    loss = sum(res.losses[-500:]) / 500
+    last = res.losses[-500:]
+    loss = sum(last) / len(last)  # the mean of the last 500 steps (or of all, if fewer)
     print(f"{name}: {res.steps:,} steps in {res.seconds / 60:.1f} min; loss {loss:.4f}", flush=True)
     return res.ema_model, schedule, dict(steps=res.steps, minutes=round(res.seconds / 60, 1))
 
