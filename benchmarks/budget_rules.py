@@ -1,6 +1,6 @@
 """Short CPU budgets: a training setting against the defaults, each run scored under several guidance rules.
 
-    python benchmarks/budget_rules.py --steps 1500 7000 --seeds 0 1 [--set lr=8e-3 ...] [--n 1000] [--out FILE.json]
+    python benchmarks/budget_rules.py --steps 1500 7000 --seeds 0 1 [--set lr=8e-3 ...] [--rules 'plain 2' ...] [--n 1000] [--out FILE.json]
 
 Budgets are optimiser steps, not minutes, so runs stay comparable on a shared machine (on the quiet 2-core AMD EPYC
 that measured the defaults, batch 16 does about 1,500 steps in one minute and 7,000 in five). Each run trains the
@@ -49,6 +49,9 @@ def main():
     ap.add_argument('--seeds', type=int, nargs='+', default=[0, 1])
     ap.add_argument('--set', nargs='*', default=[], metavar='KEY=VALUE', help='change a default')
     ap.add_argument('--n', type=int, default=1000, help='digits drawn per rule')
+    ap.add_argument(
+        '--rules', nargs='*', default=list(RULES), choices=list(RULES), help='the rules to score'
+    )
     ap.add_argument('--out', default=None, help='append the runs to this JSON file')
     a = ap.parse_args()
     parse_overrides(a.set)  # refuse a bad --set before any training
@@ -66,7 +69,8 @@ def main():
             run = dict(
                 steps=steps, seed=seed, set=a.set, train_s=round(time.time() - t0), scores={}
             )
-            for name, (w, interval) in RULES.items():
+            for name in a.rules:
+                w, interval = RULES[name]
                 kw = {} if interval is None else dict(guidance_interval=interval)
                 x = dpm_sample(
                     model,
