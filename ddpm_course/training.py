@@ -15,6 +15,7 @@ __all__ = ['H200_COLUMNS', 'H200_MINUTE', 'GPU_TARGET', 'DEVICE_CHOSEN', 'DEVICE
 import copy, math, sys, time
 from contextlib import nullcontext
 from dataclasses import dataclass
+from fastcore.basics import patch
 from pathlib import Path
 import torch
 from .data import ImageDataset, DataError
@@ -504,139 +505,162 @@ class _Run:
             0.0,
         )
 
-    def restore(self, out):
-        state = load_training_state(out, self.model, self.ema, self.opt, self.g)
-        self.steps, self.losses, self.seconds0 = (
-            state['step'],
-            state['losses'],
-            state.get('seconds', 0.0),
+# %% ../nbs/03_training.ipynb #540d474e
+@patch
+def restore(self: _Run, out):
+    state = load_training_state(out, self.model, self.ema, self.opt, self.g)
+    self.steps, self.losses, self.seconds0 = (
+        state['step'],
+        state['losses'],
+        state.get('seconds', 0.0),
+    )
+    self.steps0, self.frac0, self.t0 = self.steps, self.progress(), time.time()
+
+
+@patch
+def elapsed(self: _Run):
+    return self.seconds0 + time.time() - self.t0
+
+
+@patch
+def progress(self: _Run):
+    "The fraction of the budget used."
+    return max(
+        self.steps / self.total if self.total else 0.0,
+        self.elapsed() / self.limit_s if self.limit_s else 0.0,
+    )
+
+
+@patch
+def recent_loss(self: _Run):
+    return smooth(self.losses)[-1] if len(self.losses) < 200 else sum(self.losses[-50:]) / 50
+
+
+@patch
+def images_per_second(self: _Run):
+    return (
+        (self.steps - self.steps0)
+        * self.config.batch_size
+        * self.world
+        / max(time.time() - self.t0, 1e-9)
+    )
+
+
+@patch
+def eta(self: _Run):
+    return (time.time() - self.t0) * (1 - self.progress()) / max(self.progress() - self.frac0, 1e-9)
+
+
+@patch
+def ema_model(self: _Run):
+    return _ema_copy(self.model, self.ema)
+
+# %% ../nbs/03_training.ipynb #cdc6f192
+@patch
+def batch(self: _Run) -> tuple:
+    """This process's share of a global batch: x0, its contexts, time steps, noise and which
+    contexts are kept (the random draws of steps 1–2 of the recipe, in a fixed order)."""
+    c, n = self.config, self.config.batch_size
+    idx, t, noise, keep = batch_randomness(
+        len(self.images),
+        n * self.world,
+        self.schedule.T,
+        self.images.shape[1:],
+        c.p_uncond,
+        self.g,
+        self.device,
+    )
+    if self.captions is not None:
+        pick = torch.randint(
+            0, self.captions.shape[1], idx.shape, device=self.device, generator=self.g
         )
-        self.steps0, self.frac0, self.t0 = self.steps, self.progress(), time.time()
+    mine = slice(self.rank * n, (self.rank + 1) * n)
+    idx, t, noise, keep = idx[mine], t[mine], noise[mine], keep[mine]
+    x0 = self.images[idx].float() / 127.5 - 1
+    ctx = self.labels[idx] if self.captions is None else self.captions[self.labels[idx], pick[mine]]
+    return x0, ctx, t, noise, keep
 
-    def elapsed(self):
-        return self.seconds0 + time.time() - self.t0
-
-    def progress(self):
-        "The fraction of the budget used."
-        return max(
-            self.steps / self.total if self.total else 0.0,
-            self.elapsed() / self.limit_s if self.limit_s else 0.0,
-        )
-
-    def step(self):
-        """One optimiser step: steps 1–4 of the recipe on this process's share of a global batch,
-        then the EMA."""
-        c, n = self.config, self.config.batch_size
-        for grp in self.opt.param_groups:
-            grp['lr'] = c.lr * lr_factor(self.steps, self.progress(), c.warmup)
-        idx, t, noise, keep = batch_randomness(
-            len(self.images),
-            n * self.world,
-            self.schedule.T,
-            self.images.shape[1:],
-            c.p_uncond,
-            self.g,
-            self.device,
-        )
-        if self.captions is not None:
-            pick = torch.randint(
-                0, self.captions.shape[1], idx.shape, device=self.device, generator=self.g
-            )
-        mine = slice(self.rank * n, (self.rank + 1) * n)
-        idx, t, noise, keep = idx[mine], t[mine], noise[mine], keep[mine]
-        x0 = self.images[idx].float() / 127.5 - 1
-        ctx = (
-            self.labels[idx]
-            if self.captions is None
-            else self.captions[self.labels[idx], pick[mine]]
-        )
-        with torch.autocast(
-            'cuda', dtype=torch.bfloat16, enabled=c.bf16 and self.device.type == 'cuda'
-        ):
-            loss = diffusion_loss(
-                self.net,
-                self.schedule,
-                x0,
-                ctx,
-                t=t,
-                noise=noise,
-                keep=keep,
-                min_snr_gamma=c.min_snr_gamma,
-            )
-        value = mean_over_processes(loss.detach().float(), self.world)
-        if not torch.isfinite(value):
-            raise ArgError(
-                'lr',
-                f"the loss became {value.item()} at step {self.steps}; stopped before updating the "
-                "weights "
-                "(the last good checkpoint is kept); try a lower lr",
-            )
-        self.opt.zero_grad(set_to_none=True)
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(self.model.parameters(), c.grad_clip)
-        self.opt.step()
-        self.ema.update(self.model, self.steps)
-        self.steps += 1
-        self.losses.append(value.item())
-
-    def recent_loss(self):
-        return smooth(self.losses)[-1] if len(self.losses) < 200 else sum(self.losses[-50:]) / 50
-
-    def images_per_second(self):
-        return (
-            (self.steps - self.steps0)
-            * self.config.batch_size
-            * self.world
-            / max(time.time() - self.t0, 1e-9)
-        )
-
-    def eta(self):
-        return (
-            (time.time() - self.t0)
-            * (1 - self.progress())
-            / max(self.progress() - self.frac0, 1e-9)
-        )
-
-    def ema_model(self):
-        return _ema_copy(self.model, self.ema)
-
-    def metrics(self) -> dict:
-        "Where the run stands, for logs: step, recent loss, learning rate, images/s, seconds."
-        return dict(
-            step=self.steps,
-            loss=round(self.recent_loss(), 6) if self.losses else None,
-            lr=self.opt.param_groups[0]['lr'],
-            images_per_second=round(self.images_per_second(), 1),
-            seconds=round(self.elapsed(), 1),
-        )
-
-    def save(self, out, text_encoder):
-        save_checkpoint(
-            out,
-            self.model,
+# %% ../nbs/03_training.ipynb #029b18c1
+@patch
+def step(self: _Run):
+    """One optimiser step: steps 1–4 of the recipe on this process's share of a global batch,
+    then the EMA."""
+    c = self.config
+    for grp in self.opt.param_groups:
+        grp['lr'] = c.lr * lr_factor(self.steps, self.progress(), c.warmup)
+    x0, ctx, t, noise, keep = self.batch()
+    with torch.autocast(
+        'cuda', dtype=torch.bfloat16, enabled=c.bf16 and self.device.type == 'cuda'
+    ):
+        loss = diffusion_loss(
+            self.net,
             self.schedule,
-            ema=self.ema,
-            optimizer=self.opt,
-            generator=self.g,
-            dataset=self.dataset,
-            trainer=dict(step=self.steps, losses=self.losses, seconds=self.elapsed()),
-            training=self.config,
-            text_encoder=text_encoder,
-            sampling=SamplingConfig().resolved(self.schedule.T).to_dict(),
+            x0,
+            ctx,
+            t=t,
+            noise=noise,
+            keep=keep,
+            min_snr_gamma=c.min_snr_gamma,
         )
+    value = mean_over_processes(loss.detach().float(), self.world)
+    if not torch.isfinite(value):
+        raise ArgError(
+            'lr',
+            f"the loss became {value.item()} at step {self.steps}; stopped before updating the "
+            "weights "
+            "(the last good checkpoint is kept); try a lower lr",
+        )
+    self.opt.zero_grad(set_to_none=True)
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_(self.model.parameters(), c.grad_clip)
+    self.opt.step()
+    self.ema.update(self.model, self.steps)
+    self.steps += 1
+    self.losses.append(value.item())
 
-    def result(self, out):
-        seconds, ema_model = time.time() - self.t0, self.ema_model()
-        return TrainResult(
-            self.model,
-            ema_model,
-            self.losses,
-            self.steps,
-            self.seconds0 + seconds,
-            (self.steps - self.steps0) * self.config.batch_size * self.world / max(seconds, 1e-9),
-            Path(out) if out else None,
-            Pipeline(ema_model, self.schedule),
-        )
+# %% ../nbs/03_training.ipynb #a6571d28
+@patch
+def metrics(self: _Run) -> dict:
+    "Where the run stands, for logs: step, recent loss, learning rate, images/s, seconds."
+    return dict(
+        step=self.steps,
+        loss=round(self.recent_loss(), 6) if self.losses else None,
+        lr=self.opt.param_groups[0]['lr'],
+        images_per_second=round(self.images_per_second(), 1),
+        seconds=round(self.elapsed(), 1),
+    )
+
+
+@patch
+def save(self: _Run, out, text_encoder):
+    save_checkpoint(
+        out,
+        self.model,
+        self.schedule,
+        ema=self.ema,
+        optimizer=self.opt,
+        generator=self.g,
+        dataset=self.dataset,
+        trainer=dict(step=self.steps, losses=self.losses, seconds=self.elapsed()),
+        training=self.config,
+        text_encoder=text_encoder,
+        sampling=SamplingConfig().resolved(self.schedule.T).to_dict(),
+    )
+
+
+@patch
+def result(self: _Run, out):
+    seconds, ema_model = time.time() - self.t0, self.ema_model()
+    return TrainResult(
+        self.model,
+        ema_model,
+        self.losses,
+        self.steps,
+        self.seconds0 + seconds,
+        (self.steps - self.steps0) * self.config.batch_size * self.world / max(seconds, 1e-9),
+        Path(out) if out else None,
+        Pipeline(ema_model, self.schedule),
+    )
 
 # %% ../nbs/03_training.ipynb #eb034855
 def _ema_copy(model, ema):
