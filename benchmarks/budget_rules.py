@@ -9,18 +9,17 @@ changes (each read as its flag would be), from `torch.manual_seed(seed)`, on the
 was trained on; then draws `--n` digits (an equal number per class) from the same starting noise with DPM-Solver++ in
 10 calls under each guidance rule (plain guidance at several weights, and guidance only for σ_t in (0.3, 5]) and scores
 them as `device_table.py` does: class accuracy, improved precision/recall (k = 3) and FID against 1,000 held-out
-digits. With `--out`, the runs are appended to a JSON file (with the machine's header), one run at a time."""
+digits. With `--out`, the runs are appended to a JSON file (with the machine's header), one run at a time, each with
+the peak learning rate it trained with (`lr`)."""
 
 import argparse, json, sys, time
 from pathlib import Path
 import torch
 
 sys.path.insert(0, str(Path(__file__).parent))
-from device_table import Scorer, asked
+from device_table import Scorer, asked, training_digits
 from machine import header
 from quality_per_minute import parse_overrides
-from ddpm_course.data import CLASS_NAMES, ImageDataset, load_mnist10k
-from ddpm_course.metrics import classifier_split
 from ddpm_course.sampling import dpm_sample
 from ddpm_course.schedule import NoiseSchedule
 from ddpm_course.training import TrainConfig, train
@@ -31,14 +30,14 @@ RULES.update({f'interval {w:g}': (w, (0.3, 5.0)) for w in (2.5, 3, 4)})  # σ_t 
 
 
 def train_run(steps, seed, pairs, data):
-    "The EMA network and schedule of `steps` steps of the CPU defaults changed by `pairs`."
+    "The EMA network, schedule and peak learning rate of `steps` steps of the CPU defaults changed by `pairs`."
     model_args, schedule_name, config = parse_overrides(pairs)
     torch.manual_seed(seed)
     model = ContextUnet(in_channels=1, n_classes=10, image_size=28, **model_args)
     schedule = getattr(NoiseSchedule, schedule_name)(model_args['timesteps'])
     cfg = TrainConfig(steps=steps, seed=seed, device='cpu', **config)
     res = train(model, schedule, data, cfg, progress='none')
-    return res.ema_model.eval(), schedule
+    return res.ema_model.eval(), schedule, cfg.lr
 
 
 def main():
@@ -56,19 +55,16 @@ def main():
     a = ap.parse_args()
     parse_overrides(a.set)  # refuse a bad --set before any training
     print(header('cpu'), flush=True)
-    scorer, (images, digits) = Scorer(), load_mnist10k()
-    mine = classifier_split()[0]
-    data = ImageDataset(images[mine], digits[mine], class_names=CLASS_NAMES)
+    scorer, data = Scorer(), training_digits()
     labels = asked(a.n)
     x_T = torch.randn((a.n, 1, 28, 28), generator=torch.Generator().manual_seed(0))
     out = Path(a.out) if a.out else None
     for steps in a.steps:
         for seed in a.seeds:
             t0 = time.time()
-            model, schedule = train_run(steps, seed, a.set, data)
-            run = dict(
-                steps=steps, seed=seed, set=a.set, train_s=round(time.time() - t0), scores={}
-            )
+            model, schedule, lr = train_run(steps, seed, a.set, data)
+            secs = round(time.time() - t0)
+            run = dict(steps=steps, seed=seed, set=a.set, lr=lr, train_s=secs, scores={})
             for name in a.rules:
                 w, interval = RULES[name]
                 kw = {} if interval is None else dict(guidance_interval=interval)

@@ -114,6 +114,13 @@ def train_ours(overrides, data, minutes, device, seed=0):
     )
 
 
+def training_digits() -> ImageDataset:
+    "The 8,000 MNIST-10k digits chapter 06's classifier was trained on, as a dataset: what every row trains on."
+    images, digits = load_mnist10k()
+    mine = classifier_split()[0]
+    return ImageDataset(images[mine], digits[mine], CLASS_NAMES, name='mnist8k')
+
+
 class Scorer:
     "Chapter 06's classifier, 1,000 held-out digits as the reference, and the real digits' own scores at n."
 
@@ -186,9 +193,7 @@ def main():
             )
     head = header(device)
     print(head, flush=True)
-    images, digits = load_mnist10k()
-    train_idx = classifier_split()[0]
-    data = ImageDataset(images[train_idx], digits[train_idx], CLASS_NAMES, name='mnist8k')
+    data = training_digits()
 
     trained = {}  # phase 1: train every row (the defaults and the peer back to back)
     for name in names:
