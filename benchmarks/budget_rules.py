@@ -93,7 +93,7 @@ def main():
                     else dict(machine=header('cpu'), runs=[])
                 )
                 old['runs'].append(run)
-                out.write_text(json.dumps(old, indent=1) + '\n')
+                out.write_text(json.dumps(old, indent=1, ensure_ascii=False) + '\n')
 
 
 if __name__ == '__main__':
